@@ -1,0 +1,198 @@
+"""`CloudCX` and `AsyncCloudCX`: configuration, the connection pool, and the resources."""
+
+from __future__ import annotations
+
+import ssl
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+from cloudcx_openapi.client import AuthenticatedClient
+
+from ._auth import ApiKeyAuth, AsyncTokenManager, SyncTokenManager, TokenAuth
+from ._config import ClientConfig, resolve_config
+from ._version import __version__
+from .resources.users import AsyncUsers, Users
+
+__all__ = ["DEFAULT_TIMEOUT", "AsyncCloudCX", "CloudCX"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""Connect within 5 s; read, write and pool waits within 30 s."""
+
+_USER_AGENT = f"cloudcx-python/{__version__}"
+
+
+def _httpx_options(
+    config: ClientConfig,
+    timeout: float | httpx.Timeout,
+    verify: bool | str | ssl.SSLContext,
+) -> dict[str, Any]:
+    if isinstance(verify, str):
+        verify = ssl.create_default_context(cafile=verify)
+    return {
+        "base_url": config.base_url,
+        "timeout": timeout,
+        "verify": verify,
+        # Never follow redirects: a redirect to another origin must not carry credentials, and
+        # the API has no redirecting endpoints.
+        "follow_redirects": False,
+        "headers": {"User-Agent": _USER_AGENT, "Accept": "application/json"},
+    }
+
+
+def _describe(config: ClientConfig, name: str) -> str:
+    who = "api_key" if config.auth_mode == "api_key" else f"password grant as {config.username!r}"
+    return f"{name}(base_url={config.base_url!r}, token_url={config.token_url!r}, auth={who})"
+
+
+class CloudCX:
+    """Synchronous CloudCX client.
+
+    Configure it with an API key, or with the password grant (client ID, optional client
+    secret, username and password); any argument left out is read from its `CLOUDCX_*`
+    environment variable. Use it as a context manager, or call `close()`, to release its
+    connections.
+
+    Example:
+        >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
+        ...     page = cx.users.list(keywords="si")
+
+    Attributes:
+        users: The user directory.
+        client: The generated `AuthenticatedClient`, sharing this client's connection pool and
+            authentication, for calling any generated endpoint function directly.
+        config: The resolved configuration (secrets masked).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        verify: bool | str | ssl.SSLContext = True,
+        allow_insecure_http: bool = False,
+        refresh_skew: float = 60.0,
+    ) -> None:
+        self.config = resolve_config(
+            base_url=base_url,
+            token_url=token_url,
+            api_key=api_key,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=password,
+            allow_insecure_http=allow_insecure_http,
+        )
+        http = httpx.Client(**_httpx_options(self.config, timeout, verify))
+        if self.config.auth_mode == "api_key":
+            assert self.config.api_key is not None
+            http.auth = ApiKeyAuth(self.config.api_key)
+        else:
+            manager = SyncTokenManager(self.config, skew=refresh_skew)
+            manager.bind(lambda request: http.send(request, auth=None))
+            http.auth = TokenAuth(manager)
+        self._http = http
+        self.client = AuthenticatedClient(base_url=self.config.base_url, token="").set_httpx_client(
+            http
+        )
+        self.users = Users(http)
+
+    def close(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return _describe(self.config, type(self).__name__)
+
+
+class AsyncCloudCX:
+    """Asynchronous CloudCX client, the twin of `CloudCX`.
+
+    Example:
+        >>> async with AsyncCloudCX(api_key="...") as cx:  # doctest: +SKIP
+        ...     page = await cx.users.list(keywords="si")
+
+    Attributes:
+        users: The user directory (awaitable methods).
+        client: The generated `AuthenticatedClient`, sharing this client's connection pool and
+            authentication, for calling any generated `asyncio` endpoint function directly.
+        config: The resolved configuration (secrets masked).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        verify: bool | str | ssl.SSLContext = True,
+        allow_insecure_http: bool = False,
+        refresh_skew: float = 60.0,
+    ) -> None:
+        self.config = resolve_config(
+            base_url=base_url,
+            token_url=token_url,
+            api_key=api_key,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=password,
+            allow_insecure_http=allow_insecure_http,
+        )
+        http = httpx.AsyncClient(**_httpx_options(self.config, timeout, verify))
+        if self.config.auth_mode == "api_key":
+            assert self.config.api_key is not None
+            http.auth = ApiKeyAuth(self.config.api_key)
+        else:
+            manager = AsyncTokenManager(self.config, skew=refresh_skew)
+
+            async def send(request: httpx.Request) -> httpx.Response:
+                return await http.send(request, auth=None)
+
+            manager.bind(send)
+            http.auth = TokenAuth(manager)
+        self._http = http
+        self.client = AuthenticatedClient(
+            base_url=self.config.base_url, token=""
+        ).set_async_httpx_client(http)
+        self.users = AsyncUsers(http)
+
+    async def close(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return _describe(self.config, type(self).__name__)

@@ -1,0 +1,163 @@
+"""Client configuration: explicit arguments first, then `CLOUDCX_*` environment variables.
+
+The result is a frozen `ClientConfig` whose secrets are `Secret` values, so printing it shows no
+credential. Validation happens here, before any connection is opened, and every error names the
+setting (and the environment variable) the caller must fix.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from ._exceptions import ConfigurationError, InsecureTransportError
+from ._secrets import Secret
+
+__all__ = ["ENV_VARS", "ClientConfig", "resolve_config"]
+
+ENV_VARS: Mapping[str, str] = {
+    "base_url": "CLOUDCX_BASE_URL",
+    "token_url": "CLOUDCX_TOKEN_URL",
+    "api_key": "CLOUDCX_API_KEY",
+    "client_id": "CLOUDCX_CLIENT_ID",
+    "client_secret": "CLOUDCX_CLIENT_SECRET",
+    "username": "CLOUDCX_USERNAME",
+    "password": "CLOUDCX_PASSWORD",
+}
+
+TOKEN_PATH = "/oauth/token"
+
+AuthMode = Literal["api_key", "password"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """The validated settings a client runs with. Secrets are masked in its repr."""
+
+    base_url: str
+    token_url: str
+    auth_mode: AuthMode
+    api_key: Secret | None = None
+    client_id: str | None = None
+    client_secret: Secret | None = None
+    username: str | None = None
+    password: Secret | None = None
+
+
+def _pick(name: str, explicit: str | None, environ: Mapping[str, str]) -> str | None:
+    if explicit is not None:
+        return explicit
+    value = environ.get(ENV_VARS[name])
+    return value if value else None
+
+
+def _describe(name: str) -> str:
+    return f"`{name}` (or {ENV_VARS[name]})"
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for `localhost` and any loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{_describe(name)} is not a valid URL") from exc
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigurationError(
+            f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
+        )
+    if url.scheme == "http" and not allow_insecure_http and not is_loopback_host(url.host):
+        raise InsecureTransportError(
+            f"{_describe(name)} uses plain http:// to {url.host}, which would send credentials "
+            "unencrypted; use https://, or pass allow_insecure_http=True to opt in"
+        )
+    return str(url).rstrip("/")
+
+
+def resolve_config(
+    *,
+    base_url: str | None = None,
+    token_url: str | None = None,
+    api_key: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    allow_insecure_http: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Merge explicit arguments with the environment and validate the result.
+
+    Explicit arguments win over environment variables. Exactly one way to authenticate must
+    result: an API key, or the password grant (client ID, username and password; the client
+    secret is optional, for public OAuth clients).
+    """
+    env = os.environ if environ is None else environ
+    values = {
+        "base_url": _pick("base_url", base_url, env),
+        "token_url": _pick("token_url", token_url, env),
+        "api_key": _pick("api_key", api_key, env),
+        "client_id": _pick("client_id", client_id, env),
+        "client_secret": _pick("client_secret", client_secret, env),
+        "username": _pick("username", username, env),
+        "password": _pick("password", password, env),
+    }
+    if values["base_url"] is None:
+        raise ConfigurationError(f"no API host configured: pass {_describe('base_url')}")
+    resolved_base = _check_url(
+        "base_url", values["base_url"], allow_insecure_http=allow_insecure_http
+    )
+    resolved_token = _check_url(
+        "token_url",
+        values["token_url"] or resolved_base + TOKEN_PATH,
+        allow_insecure_http=allow_insecure_http,
+    )
+
+    grant_fields = ("client_id", "username", "password")
+    given_grant = [name for name in (*grant_fields, "client_secret") if values[name] is not None]
+    if values["api_key"] is not None:
+        if given_grant:
+            raise ConfigurationError(
+                "both an API key and password-grant credentials are configured "
+                f"({', '.join(given_grant)}): choose one way to authenticate"
+            )
+        return ClientConfig(
+            base_url=resolved_base,
+            token_url=resolved_token,
+            auth_mode="api_key",
+            api_key=Secret(values["api_key"]),
+        )
+    if not given_grant:
+        raise ConfigurationError(
+            f"no credentials configured: pass {_describe('api_key')}, or "
+            f"{', '.join(_describe(name) for name in grant_fields)} for the password grant"
+        )
+    missing = [name for name in grant_fields if values[name] is None]
+    if missing:
+        raise ConfigurationError(
+            "incomplete password-grant credentials: missing "
+            + ", ".join(_describe(name) for name in missing)
+        )
+    secret = values["client_secret"]
+    return ClientConfig(
+        base_url=resolved_base,
+        token_url=resolved_token,
+        auth_mode="password",
+        client_id=values["client_id"],
+        client_secret=Secret(secret) if secret is not None else None,
+        username=values["username"],
+        password=Secret(values["password"] or ""),
+    )

@@ -1,0 +1,199 @@
+"""Every error the client raises, in one hierarchy.
+
+No other exception escapes a public call: transport failures, undecodable bodies and
+configuration mistakes are all translated into a subclass of `CloudCXError`, with the original
+exception chained as `__cause__`. Messages never contain secrets: URLs are shown without their
+query's secret parameters, and bodies are masked before they are quoted.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "CloudCXError",
+    "ConfigurationError",
+    "InsecureTransportError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+]
+
+
+class CloudCXError(Exception):
+    """Base class of every error raised by the cloudcx client."""
+
+
+class ConfigurationError(CloudCXError, ValueError):
+    """The client was configured wrongly: a missing, contradictory or malformed setting."""
+
+
+class InsecureTransportError(ConfigurationError):
+    """Credentials would travel over plain HTTP to a host that is not loopback.
+
+    Pass `allow_insecure_http=True` to the client to opt in explicitly.
+    """
+
+
+class APIError(CloudCXError):
+    """The server answered, and the answer is an error.
+
+    Raised as is for an envelope whose `code` is not `"0000"`; subclasses cover HTTP statuses
+    with a meaning of their own.
+
+    Attributes:
+        message: What went wrong, as the server put it (or a description of the status).
+        code: The envelope's error code (or the OAuth `error` for token errors), if any.
+        status_code: The HTTP status of the response.
+        method: The request's HTTP method.
+        url: The request's URL, without credentials.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        parts = [self.message]
+        if self.code is not None:
+            parts.append(f"code={self.code}")
+        if self.status_code is not None:
+            parts.append(f"status={self.status_code}")
+        if self.method is not None and self.url is not None:
+            parts.append(f"request={self.method} {self.url}")
+        return " | ".join(parts)
+
+
+class AuthenticationError(APIError):
+    """Authentication failed: the token request was refused, or a 401 survived a token refresh.
+
+    Attributes:
+        error: The RFC 6749 §5.2 error code (`invalid_grant`, `invalid_client`, ...), if known.
+        error_description: The server's human-readable detail, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str | None = None,
+        error_description: str | None = None,
+        status_code: int | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.error = error
+        self.error_description = error_description
+        super().__init__(message, code=error, status_code=status_code, method=method, url=url)
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403: the credentials are valid but may not do this."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404: no such resource (or the base URL points at the wrong place)."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429, after retries: the server asks the client to slow down.
+
+    Attributes:
+        retry_after: Seconds the server asked to wait, if it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        status_code: int | None = 429,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, code=code, status_code=status_code, method=method, url=url)
+
+
+class ServerError(APIError):
+    """HTTP 5xx, after retries: the server failed."""
+
+
+class APIConnectionError(CloudCXError):
+    """The request did not get an answer: the connection failed, was reset, or broke off.
+
+    Attributes:
+        method: The request's HTTP method.
+        url: The request's URL, without credentials.
+    """
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        self.message = message
+        self.method = method
+        self.url = url
+        where = f" | request={method} {url}" if method and url else ""
+        super().__init__(f"{message}{where}")
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool), after retries."""
+
+
+class InvalidResponseError(CloudCXError):
+    """The server's answer could not be understood.
+
+    The body is not JSON, is an HTML page, is truncated, or breaks the shape the API
+    description promises.
+
+    Attributes:
+        reason: What is wrong with the body.
+        status_code: The HTTP status of the response.
+        content_type: The response's Content-Type header, if any.
+        body_excerpt: The first 200 bytes of the body, decoded leniently, secrets masked.
+        method: The request's HTTP method.
+        url: The request's URL, without credentials.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status_code: int | None = None,
+        content_type: str | None = None,
+        body_excerpt: str = "",
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.status_code = status_code
+        self.content_type = content_type
+        self.body_excerpt = body_excerpt
+        self.method = method
+        self.url = url
+        detail = [reason]
+        if status_code is not None:
+            detail.append(f"status={status_code}")
+        if content_type:
+            detail.append(f"content-type={content_type}")
+        if method and url:
+            detail.append(f"request={method} {url}")
+        if body_excerpt:
+            detail.append(f"body={body_excerpt!r}")
+        super().__init__(" | ".join(detail))
