@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from cloudcx.testing import Fault, SimulatorProcess, build_parser
+from cloudcx.testing import Fault, SimulatorProcess, build_parser, main, serve
 from cloudcx.testing._process import _child_env
 
 from .conftest import PageFetcher, TokenRequester
@@ -103,3 +107,33 @@ def test_parser_knows_every_setting() -> None:
     assert (args.users, args.refresh_tokens, args.rotate_refresh_tokens) == (7, True, True)
     assert (args.include_expires_in, args.jwt_tokens, args.public_client) == (False, True, True)
     assert (args.latency, args.separate_token_server, args.json) == (0.5, True, False)
+
+
+def test_serve_in_a_thread_stops_on_its_event() -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    args = build_parser().parse_args(["--json", "--users", "2"])
+    result: list[int] = []
+    thread = threading.Thread(target=lambda: result.append(serve(args, out=out, stop=stop)))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        endpoint = json.loads(out.getvalue())
+        with httpx.Client(trust_env=False) as http:
+            assert http.get(endpoint["base_url"] + "/_simulator/stats").json()["users"] == 2
+    finally:
+        stop.set()
+        thread.join(10)
+    assert result == [0]
+
+
+def test_cli_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--port", str(port)]) == 1
+    assert "error" in capsys.readouterr().err
+    assert main(["--users", "-3"]) == 2

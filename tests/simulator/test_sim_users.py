@@ -209,3 +209,12 @@ def test_head_has_no_body(sim: Simulator, client: Any) -> None:
     assert response.status_code == 200
     assert int(response.headers["content-length"]) > 0
     assert response.content == b""
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PURGE", "DELETE"])
+def test_any_other_method_is_405_with_allow(sim: Simulator, client: Any, method: str) -> None:
+    response = client.request(method, sim.base_url + "/openapi/v2/user/page")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    token = client.request(method, sim.token_url)
+    assert (token.status_code, token.headers["allow"]) == (405, "POST")

@@ -101,38 +101,44 @@ def _banner(sim: Simulator) -> str:
     return "\n".join(lines)
 
 
-def serve(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
+def serve(
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    stop: threading.Event | None = None,
+) -> int:
     """Run the simulator that ``args`` describe until SIGINT or SIGTERM; return the exit code.
 
     Prints the base URL, token URL and demo credentials first: one JSON line with
-    ``args.json``, a readable block otherwise.
+    ``args.json``, a readable block otherwise. Setting ``stop`` (if given) also ends it, which
+    is how to stop a simulator served from a thread other than the main one.
     """
     out = out or sys.stdout
+    stop = stop or threading.Event()
     try:
-        config = config_from_args(args)
-    except ValueError as exc:
+        sim = Simulator(**asdict(config_from_args(args))).start()
+    except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    stop = threading.Event()
+        return 2 if isinstance(exc, ValueError) else 1
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
     previous: dict[signal.Signals, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, on_signal)
     try:
-        with Simulator(**asdict(config)) as sim:
-            if args.json:
-                print(json.dumps(sim.endpoint.to_json()), file=out, flush=True)
-            else:
-                print(_banner(sim), file=out, flush=True)
-            while not stop.wait(0.5):
-                pass
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                previous[signum] = signal.signal(signum, on_signal)
+        if args.json:
+            print(json.dumps(sim.endpoint.to_json()), file=out, flush=True)
+        else:
+            print(_banner(sim), file=out, flush=True)
+        while not stop.wait(0.5):
+            pass
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        sim.stop()
     return 0
 
 
