@@ -177,3 +177,20 @@ async def test_generated_async_endpoint_through_the_client(sim: Simulator) -> No
     assert isinstance(envelope, UserPageEnvelope)
     assert isinstance(envelope.data, UserPage)
     assert len(envelope.data.content) == 5
+
+
+def test_one_pool_reuses_its_connections(sim: Simulator) -> None:
+    with CloudCX(**password_kwargs(sim)) as cx:
+        for _ in range(20):
+            cx.users.list(page_size=5)
+    # The token request and all 20 calls travel over one keep-alive connection.
+    assert sim.api_requests == 20
+    assert sim.connections == 1
+
+
+@pytest.mark.anyio
+async def test_async_pool_reuses_its_connections(sim: Simulator) -> None:
+    async with AsyncCloudCX(base_url=sim.base_url, api_key=sim.api_key) as cx:
+        for _ in range(20):
+            await cx.users.list(page_size=5)
+    assert sim.connections == 1

@@ -159,6 +159,11 @@ class SimulatorBase(abc.ABC):
         return int(self.stats()["api_requests"])
 
     @property
+    def connections(self) -> int:
+        """How many TCP connections the simulator has accepted (on either port)."""
+        return int(self.stats()["connections"])
+
+    @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the request log (the latest 100,000 requests), oldest first."""
         return [RecordedRequest.from_json(entry) for entry in self._call("requests")]

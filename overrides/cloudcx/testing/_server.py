@@ -74,6 +74,8 @@ class SimulatorServer(ThreadingHTTPServer):
         """Track the connection, then serve it on its own thread."""
         with self._idle:
             self._connections.add(request)
+        # Counted so that tests can prove a client reuses its keep-alive connections.
+        self.state.count("connections")
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:

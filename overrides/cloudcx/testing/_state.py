@@ -69,11 +69,11 @@ class SimulatorState:
         #: Set when the simulator stops; waits (latency, delays) end early on it.
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._counts = {"token": 0, "users": 0}
+        self._counts = {"token": 0, "users": 0, "connections": 0}
         self._log: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
 
     def count(self, route: str) -> None:
-        """Count a request that reached ``route``."""
+        """Count a request that reached ``route`` (or, as ``"connections"``, a new connection)."""
         with self._lock:
             self._counts[route] += 1
 
@@ -143,6 +143,7 @@ class SimulatorState:
         return {
             "token_requests": counts["token"],
             "api_requests": counts["users"],
+            "connections": counts["connections"],
             "access_tokens_issued": self.tokens.issued,
             "users": len(self.directory),
             "pending_faults": len(self.faults),
