@@ -22,6 +22,7 @@ from ._exceptions import (
     ServerError,
 )
 from ._secrets import Secret
+from ._token_store import FileTokenStore, TokenStore, token_store_key
 from ._version import __version__
 from .types import Token, User, UserPage
 
@@ -35,6 +36,7 @@ __all__ = [
     "CloudCX",
     "CloudCXError",
     "ConfigurationError",
+    "FileTokenStore",
     "InsecureTransportError",
     "InvalidResponseError",
     "NotFoundError",
@@ -43,7 +45,9 @@ __all__ = [
     "Secret",
     "ServerError",
     "Token",
+    "TokenStore",
     "User",
     "UserPage",
     "__version__",
+    "token_store_key",
 ]

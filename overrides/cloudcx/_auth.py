@@ -1,101 +1,311 @@
 """httpx authentication for CloudCX: a static API key, or password-grant access tokens.
 
-`TokenAuth` keeps the token on a `TokenManager` and asks it for a fresh one before each request;
-a 401 on a token this client obtained discards it and resends the request once with a new one.
-The manager does its own I/O (the token request) through the client's own `send`, so it shares
-the connection pool and the retry transport, and holds its lock only while that request runs,
-never across a `yield` of the auth flow.
+Token policy, in one place:
+
+* A token is obtained on first use (or taken from `token=` or the token store while still
+  valid), cached, and shared by every call, thread and task of the client.
+* It is renewed before it expires: when its remaining life, timed on a monotonic clock from the
+  moment the token request was sent, falls under `refresh_skew` (60 s), scaled down to a tenth
+  of the token's lifetime for short-lived tokens, so that a 10 s token is used for 9 s.
+* Without `expires_in`, the JWT `exp` claim (read, not verified) gives the expiry; an opaque
+  token without one is used until the API answers 401.
+* A 401 on a request discards the token that request carried, obtains a new one and resends
+  the request once; a second 401 raises `AuthenticationError`, as does any 401 with an API key.
+* Renewal uses the refresh grant when a refresh token was issued (a rotated one is adopted, the
+  old one kept when the answer brings none); if the server rejects it, the password grant.
+* One token request at a time: callers that find the token missing or stale while a request is
+  in flight wait for it and share its outcome, success or failure. The lock is held only while
+  the token is obtained, never across a `yield` of the auth flow.
+* After every new token, the token store saves it and the `on_token` hook sees it; a failing
+  hook or store is logged at WARNING (without secrets) and never fails the call.
+* Credentials are attached only to requests for the configured API origin, and never over
+  plain http:// to a host that is not loopback unless `allow_insecure_http=True`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import inspect
+import logging
+import math
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
-from ._config import ClientConfig
+from ._config import ClientConfig, check_credential_url, same_origin
+from ._exceptions import AuthenticationError, ConfigurationError
+from ._response import describe_url, mask_secrets
 from ._secrets import Secret
+from ._token_store import TokenStore, token_store_key
 from ._tokens import Token, build_token_request, parse_token_response
+from ._transport_errors import translate_transport_error
 
-__all__ = ["ApiKeyAuth", "AsyncTokenManager", "SyncTokenManager", "TokenAuth"]
+__all__ = [
+    "ApiKeyAuth",
+    "AsyncTokenHook",
+    "AsyncTokenManager",
+    "SyncTokenHook",
+    "SyncTokenManager",
+    "TokenAuth",
+    "build_async_auth",
+    "build_sync_auth",
+]
+
+log = logging.getLogger("cloudcx.auth")
 
 SyncSend = Callable[[httpx.Request], httpx.Response]
 AsyncSend = Callable[[httpx.Request], Awaitable[httpx.Response]]
+SyncTokenHook = Callable[[Token], None]
+AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
+Clock = Callable[[], float]
+
+#: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
+SHORT_TOKEN_FRACTION = 0.1
 
 
-class ApiKeyAuth(httpx.Auth):
-    """Sends the API key as `Authorization: Bearer <key>`, as the vendor documents."""
+# --- request checks and errors ----------------------------------------------------------
 
-    def __init__(self, api_key: Secret) -> None:
-        self._api_key = api_key
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Attach the key; a 401 is left to the caller to report (a key cannot be renewed)."""
-        request.headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
-        yield request
+def _guard(request: httpx.Request, config: ClientConfig) -> None:
+    """Refuse, before anything is sent, to put a credential on an unsafe or foreign request."""
+    check_credential_url(
+        request.url, allow_insecure_http=config.allow_insecure_http, setting="the request URL"
+    )
+    if not same_origin(request.url, httpx.URL(config.base_url)):
+        raise ConfigurationError(
+            f"refusing to send credentials to {describe_url(request.url)}: it is not on the "
+            f"configured API host {config.base_url}"
+        )
 
-    def __repr__(self) -> str:
-        return "ApiKeyAuth(api_key=Secret('**********'))"
+
+def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
+    code: str | None = None
+    detail: str | None = None
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = None
+    if isinstance(body, dict):
+        code = body.get("code") if isinstance(body.get("code"), str) else None
+        message = body.get("message")
+        detail = mask_secrets(message) if isinstance(message, str) and message else None
+    return AuthenticationError(
+        f"{reason}: {detail}" if detail else reason,
+        error=code,
+        error_description=detail,
+        status_code=response.status_code,
+        method=response.request.method,
+        url=describe_url(response.request.url),
+    )
+
+
+def _authorize(request: httpx.Request, token: Token) -> None:
+    request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+
+
+def _replay(exc: Exception) -> Exception:
+    """A copy of a shared failure, so that each waiter raises its own exception object."""
+    try:
+        clone = copy.copy(exc)
+    except Exception:  # an exception type that cannot be rebuilt: share the original
+        return exc
+    clone.__cause__ = exc.__cause__
+    clone.__traceback__ = None
+    return clone
+
+
+def _hook_name(hook: object) -> str:
+    return getattr(hook, "__qualname__", None) or type(hook).__name__
+
+
+# --- the cached token and its policy -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    """The token in use, with its monotonic deadline and renewal margin (one atomic unit)."""
+
+    token: Token
+    deadline: float | None
+    margin: float
 
 
 class _TokenState:
-    """The cached token and the policy for when it must be renewed.
+    """Everything both managers share: the cached token, the renewal policy, the outcome log."""
 
-    Renew when the remaining lifetime falls under `skew`, scaled down for short-lived tokens
-    (a quarter of the lifetime at most) so that a 10 s token is still reused for 7.5 s.
-    """
-
-    def __init__(self, config: ClientConfig, *, skew: float, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        skew: float,
+        clock: Clock,
+        token: Token | None,
+        store: TokenStore | None,
+    ) -> None:
         self.config = config
         self.skew = skew
         self.clock = clock
-        self.token: Token | None = None
-        self.lifetime: float | None = None
-        self.generation = 0
+        self.store = store
+        self.store_key = token_store_key(
+            config.token_url, config.client_id or "", config.username or ""
+        )
+        self.store_pending = store is not None and token is None
+        self.current: _Current | None = None
+        self.refresh_token: Secret | None = None
+        # Finished token-obtaining attempts, and the failure of the latest one if it failed:
+        # a caller that waited through an attempt shares its failure instead of retrying.
+        self.completed = 0
+        self.failure: Exception | None = None
+        self._mutex = threading.Lock()  # guards `current`; never held during I/O
+        if token is not None:
+            self.adopt_known(token)
+
+    def _margin(self, lifetime: float) -> float:
+        return max(0.0, min(self.skew, lifetime * SHORT_TOKEN_FRACTION))
 
     def usable(self) -> Token | None:
-        token = self.token
-        if token is None:
+        """The cached token, if it is not due for renewal."""
+        current = self.current
+        if current is None:
             return None
-        left = token.remaining(self.clock())
-        if left is None:
-            return token
-        skew = min(self.skew, (self.lifetime or 0.0) / 4)
-        return token if left > skew else None
+        if current.deadline is None or current.deadline - self.clock() > current.margin:
+            return current.token
+        return None
 
-    def adopt(self, token: Token) -> None:
-        self.token = token
-        self.lifetime = token.remaining(self.clock())
-        self.generation += 1
+    def adopt_known(self, token: Token) -> bool:
+        """Take a token from the caller or the store; False if it is already due for renewal."""
+        left = token.remaining()
+        deadline = None if left is None else self.clock() + left
+        margin = 0.0 if left is None else self._margin(left)
+        with self._mutex:
+            self.current = _Current(token, deadline, margin)
+            self.refresh_token = token.refresh_token
+        return self.usable() is token
+
+    def adopt_new(self, token: Token, sent_mono: float, sent_wall: datetime) -> None:
+        """Take a token just obtained; its life counts from when its request was sent."""
+        if token.expires_at is None:
+            deadline, margin = None, 0.0
+        else:
+            lifetime = (token.expires_at - sent_wall).total_seconds()
+            deadline, margin = sent_mono + lifetime, self._margin(lifetime)
+        with self._mutex:
+            self.current = _Current(token, deadline, margin)
+            self.refresh_token = token.refresh_token
 
     def discard(self, stale: Token) -> None:
-        if self.token is stale:
-            self.token = None
-            self.generation += 1
+        """Forget `stale` if it is still the cached token (another caller may have renewed)."""
+        with self._mutex:
+            if self.current is not None and self.current.token is stale:
+                self.current = None
+                log.debug("discarded the access token the API refused")
 
-    def request(self) -> httpx.Request:
-        return build_token_request(self.config)
+    def finish(self, failure: Exception | None) -> None:
+        self.failure = failure
+        self.completed += 1
 
-    def parse(self, response: httpx.Response) -> Token:
-        return parse_token_response(response, monotonic_now=self.clock())
+    def shared_failure(self, seen: int) -> Exception | None:
+        """The failure to report to a caller that started waiting when `seen` attempts were done."""
+        if self.completed != seen and self.failure is not None:
+            return _replay(self.failure)
+        return None
+
+    def request(self, refresh: Secret | None) -> httpx.Request:
+        request = build_token_request(self.config, refresh_token=refresh)
+        check_credential_url(
+            request.url,
+            allow_insecure_http=self.config.allow_insecure_http,
+            setting="`token_url` (or CLOUDCX_TOKEN_URL)",
+        )
+        log.debug(
+            "requesting an access token (grant_type=%s) from %s",
+            "refresh_token" if refresh is not None else "password",
+            describe_url(request.url),
+        )
+        return request
+
+    def accept(
+        self,
+        response: httpx.Response,
+        *,
+        refresh: Secret | None,
+        sent_mono: float,
+        sent_wall: datetime,
+    ) -> Token:
+        token = parse_token_response(response, sent_at=sent_wall, previous_refresh=refresh)
+        self.adopt_new(token, sent_mono, sent_wall)
+        left = token.remaining()
+        log.debug(
+            "obtained an access token (%s; refresh token: %s)",
+            "no expiry given" if left is None else f"expires in {math.floor(left)} s",
+            "yes" if token.refresh_token is not None else "no",
+        )
+        return token
+
+    def from_store(self, loaded: Token | None) -> Token | None:
+        self.store_pending = False
+        if loaded is None:
+            return None
+        if self.adopt_known(loaded):
+            log.debug("reusing the access token from the token store")
+            return loaded
+        # Too old to use, but its refresh token may still renew it without the password.
+        log.debug("the stored access token is due for renewal")
+        return None
+
+    def store_failed(self, action: str, exc: Exception) -> None:
+        log.warning(
+            "the token store failed to %s a token (%s); going on without it",
+            action,
+            type(exc).__name__,
+        )
+
+    def hook_failed(self, hook: object, exc: Exception) -> None:
+        log.warning(
+            "the on_token hook %s raised %s; the call goes on with the new token",
+            _hook_name(hook),
+            type(exc).__name__,
+        )
+
+
+def _should_fall_back(exc: AuthenticationError) -> bool:
+    """Tell whether the password grant is worth a try after a refused refresh grant.
+
+    Yes for anything but a refused client (`invalid_client`), which the password grant would
+    meet as well: `invalid_grant` (expired or revoked refresh token), `unsupported_grant_type`...
+    """
+    return exc.error != "invalid_client"
+
+
+# --- the managers ------------------------------------------------------------------------
 
 
 class SyncTokenManager:
-    """Obtains and caches tokens for a sync client; one token request at a time."""
+    """Obtains, caches and renews tokens for a sync client; one token request at a time."""
 
     def __init__(
         self,
         config: ClientConfig,
         *,
         skew: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = time.monotonic,
+        token: Token | None = None,
+        store: TokenStore | None = None,
+        on_token: SyncTokenHook | None = None,
     ) -> None:
-        self._state = _TokenState(config, skew=skew, clock=clock)
+        self._state = _TokenState(config, skew=skew, clock=clock, token=token, store=store)
+        self._on_token = on_token
         self._lock = threading.Lock()
         self._send: SyncSend | None = None
+
+    def __repr__(self) -> str:
+        return "SyncTokenManager()"
 
     def bind(self, send: SyncSend) -> None:
         """Give the manager the function that sends its token requests."""
@@ -103,100 +313,394 @@ class SyncTokenManager:
 
     def get(self) -> Token:
         """Return a usable token, obtaining one if needed (single flight)."""
-        token = self._state.usable()
+        state = self._state
+        token = state.usable()
         if token is not None:
             return token
+        seen = state.completed
         with self._lock:
-            token = self._state.usable()
+            token = state.usable()
             if token is not None:
                 return token
-            assert self._send is not None, "TokenManager used before bind()"
-            response = self._send(self._state.request())
-            token = self._state.parse(response)
-            self._state.adopt(token)
-            return token
-
-    def discard(self, token: Token) -> None:
-        """Forget `token` (the API refused it), so that the next `get` obtains a new one."""
-        with self._lock:
-            self._state.discard(token)
-
-
-class AsyncTokenManager:
-    """Obtains and caches tokens for an async client; one token request at a time."""
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        skew: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._state = _TokenState(config, skew=skew, clock=clock)
-        self._lock = asyncio.Lock()
-        self._send: AsyncSend | None = None
-
-    def bind(self, send: AsyncSend) -> None:
-        """Give the manager the coroutine function that sends its token requests."""
-        self._send = send
-
-    async def get(self) -> Token:
-        """Return a usable token, obtaining one if needed (single flight)."""
-        token = self._state.usable()
-        if token is not None:
-            return token
-        async with self._lock:
-            token = self._state.usable()
-            if token is not None:
-                return token
-            assert self._send is not None, "TokenManager used before bind()"
-            response = await self._send(self._state.request())
-            token = self._state.parse(response)
-            self._state.adopt(token)
+            failure = state.shared_failure(seen)
+            if failure is not None:
+                raise failure
+            try:
+                token = self._obtain()
+            except Exception as exc:
+                state.finish(exc)
+                raise
+            state.finish(None)
             return token
 
     def discard(self, token: Token) -> None:
         """Forget `token` (the API refused it), so that the next `get` obtains a new one."""
         self._state.discard(token)
 
+    def _obtain(self) -> Token:
+        state = self._state
+        if state.store_pending and state.store is not None:
+            try:
+                loaded = state.store.load(state.store_key)
+            except Exception as exc:
+                state.store_failed("load", exc)
+                loaded = None
+            token = state.from_store(loaded)
+            if token is not None:
+                return token
+        refresh = state.refresh_token
+        if refresh is not None:
+            try:
+                return self._grant(refresh)
+            except AuthenticationError as exc:
+                if not _should_fall_back(exc):
+                    raise
+                log.debug("the refresh token was refused (%s); using the password grant", exc.error)
+                state.refresh_token = None
+        return self._grant(None)
 
-def _authorize(request: httpx.Request, token: Token) -> None:
-    request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+    def _grant(self, refresh: Secret | None) -> Token:
+        state = self._state
+        assert self._send is not None, "TokenManager used before bind()"
+        request = state.request(refresh)
+        sent_mono, sent_wall = state.clock(), datetime.now(UTC)
+        try:
+            response = self._send(request)
+        except httpx.HTTPError as exc:
+            raise translate_transport_error(exc, request) from exc
+        token = state.accept(response, refresh=refresh, sent_mono=sent_mono, sent_wall=sent_wall)
+        self._announce(token)
+        return token
+
+    def _announce(self, token: Token) -> None:
+        state = self._state
+        if state.store is not None:
+            try:
+                state.store.save(state.store_key, token)
+            except Exception as exc:
+                state.store_failed("save", exc)
+        if self._on_token is not None:
+            try:
+                result: Any = self._on_token(token)
+                if inspect.isawaitable(result):
+                    # A coroutine on a sync client would never run: close it, and say so.
+                    if inspect.iscoroutine(result):
+                        result.close()
+                    raise TypeError("an async on_token hook needs AsyncCloudCX")
+            except Exception as exc:
+                state.hook_failed(self._on_token, exc)
 
 
-class TokenAuth(httpx.Auth):
-    """Bearer tokens from the password grant, renewed before expiry and after a 401."""
+class AsyncTokenManager:
+    """Obtains, caches and renews tokens for an async client; one token request at a time.
 
-    def __init__(self, manager: SyncTokenManager | AsyncTokenManager) -> None:
-        self._manager = manager
+    The lock is an `asyncio.Lock` made on first use in the running loop (and anew if the
+    client is later used from another loop), so a client built outside a loop works. Store
+    I/O runs in a worker thread, so the loop never waits on the disk.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        skew: float = 60.0,
+        clock: Clock = time.monotonic,
+        token: Token | None = None,
+        store: TokenStore | None = None,
+        on_token: AsyncTokenHook | None = None,
+    ) -> None:
+        self._state = _TokenState(config, skew=skew, clock=clock, token=token, store=store)
+        self._on_token = on_token
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._send: AsyncSend | None = None
+
+    def __repr__(self) -> str:
+        return "AsyncTokenManager()"
+
+    def bind(self, send: AsyncSend) -> None:
+        """Give the manager the coroutine function that sends its token requests."""
+        self._send = send
+
+    def _loop_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
+
+    async def get(self) -> Token:
+        """Return a usable token, obtaining one if needed (single flight)."""
+        state = self._state
+        token = state.usable()
+        if token is not None:
+            return token
+        seen = state.completed
+        async with self._loop_lock():
+            token = state.usable()
+            if token is not None:
+                return token
+            failure = state.shared_failure(seen)
+            if failure is not None:
+                raise failure
+            try:
+                token = await self._obtain()
+            except Exception as exc:
+                state.finish(exc)
+                raise
+            state.finish(None)
+            return token
+
+    def discard(self, token: Token) -> None:
+        """Forget `token` (the API refused it), so that the next `get` obtains a new one."""
+        self._state.discard(token)
+
+    async def _obtain(self) -> Token:
+        state = self._state
+        if state.store_pending and state.store is not None:
+            try:
+                loaded = await asyncio.to_thread(state.store.load, state.store_key)
+            except Exception as exc:
+                state.store_failed("load", exc)
+                loaded = None
+            token = state.from_store(loaded)
+            if token is not None:
+                return token
+        refresh = state.refresh_token
+        if refresh is not None:
+            try:
+                return await self._grant(refresh)
+            except AuthenticationError as exc:
+                if not _should_fall_back(exc):
+                    raise
+                log.debug("the refresh token was refused (%s); using the password grant", exc.error)
+                state.refresh_token = None
+        return await self._grant(None)
+
+    async def _grant(self, refresh: Secret | None) -> Token:
+        state = self._state
+        assert self._send is not None, "TokenManager used before bind()"
+        request = state.request(refresh)
+        sent_mono, sent_wall = state.clock(), datetime.now(UTC)
+        try:
+            response = await self._send(request)
+        except httpx.HTTPError as exc:
+            raise translate_transport_error(exc, request) from exc
+        token = state.accept(response, refresh=refresh, sent_mono=sent_mono, sent_wall=sent_wall)
+        await self._announce(token)
+        return token
+
+    async def _announce(self, token: Token) -> None:
+        state = self._state
+        if state.store is not None:
+            try:
+                await asyncio.to_thread(state.store.save, state.store_key, token)
+            except Exception as exc:
+                state.store_failed("save", exc)
+        if self._on_token is not None:
+            try:
+                result = self._on_token(token)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as exc:
+                state.hook_failed(self._on_token, exc)
+
+
+# --- the httpx auth classes --------------------------------------------------------------
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Sends the API key as `Authorization: Bearer <key>`, as the vendor documents.
+
+    A key cannot be renewed: a 401 raises `AuthenticationError` at once.
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        if config.api_key is None:
+            raise ConfigurationError("ApiKeyAuth needs a configuration with an API key")
+        self._config = config
+        self._api_key = config.api_key
+
+    def __repr__(self) -> str:
+        return "ApiKeyAuth(api_key=Secret('**********'))"
+
+    def _attach(self, request: httpx.Request) -> None:
+        _guard(request, self._config)
+        request.headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        """Attach a token; on 401, renew it once and resend."""
-        manager = self._manager
-        assert isinstance(manager, SyncTokenManager), "a sync client needs a SyncTokenManager"
-        token = manager.get()
-        _authorize(request, token)
+        """Attach the key; a 401 raises `AuthenticationError`."""
+        self._attach(request)
         response = yield request
         if response.status_code == 401:
-            manager.discard(token)
-            _authorize(request, manager.get())
-            yield request
+            response.read()
+            raise _api_refusal(response, "the API refused the API key (HTTP 401)")
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Attach a token; on 401, renew it once and resend."""
-        manager = self._manager
-        assert isinstance(manager, AsyncTokenManager), "an async client needs an AsyncTokenManager"
-        token = await manager.get()
-        _authorize(request, token)
+        """Attach the key; a 401 raises `AuthenticationError`."""
+        self._attach(request)
         response = yield request
         if response.status_code == 401:
-            manager.discard(token)
-            _authorize(request, await manager.get())
-            yield request
+            await response.aread()
+            raise _api_refusal(response, "the API refused the API key (HTTP 401)")
+
+
+_REFUSED_AGAIN = "the API refused a freshly obtained access token (HTTP 401 twice)"
+
+
+class TokenAuth(httpx.Auth):
+    """Bearer tokens from the password grant, renewed before expiry and after a 401.
+
+    The request body is buffered (`requires_request_body`) so that it can be resent once.
+    """
+
+    requires_request_body = True
+
+    def __init__(self, manager: SyncTokenManager | AsyncTokenManager, config: ClientConfig) -> None:
+        self._manager = manager
+        self._config = config
 
     def __repr__(self) -> str:
         return "TokenAuth()"
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Attach a token; on 401, renew it once and resend; a second 401 raises."""
+        manager = self._manager
+        if not isinstance(manager, SyncTokenManager):
+            raise TypeError("a sync client needs a SyncTokenManager")
+        _guard(request, self._config)
+        token = manager.get()
+        _authorize(request, token)
+        response = yield request
+        if response.status_code != 401:
+            return
+        response.read()
+        log.debug("the API answered 401; renewing the access token and resending once")
+        manager.discard(token)
+        _authorize(request, manager.get())
+        response = yield request
+        if response.status_code == 401:
+            response.read()
+            raise _api_refusal(response, _REFUSED_AGAIN)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Attach a token; on 401, renew it once and resend; a second 401 raises."""
+        manager = self._manager
+        if not isinstance(manager, AsyncTokenManager):
+            raise TypeError("an async client needs an AsyncTokenManager")
+        _guard(request, self._config)
+        token = await manager.get()
+        _authorize(request, token)
+        response = yield request
+        if response.status_code != 401:
+            return
+        await response.aread()
+        log.debug("the API answered 401; renewing the access token and resending once")
+        manager.discard(token)
+        _authorize(request, await manager.get())
+        response = yield request
+        if response.status_code == 401:
+            await response.aread()
+            raise _api_refusal(response, _REFUSED_AGAIN)
+
+
+# --- wiring, for the clients -------------------------------------------------------------
+
+
+def _manager_options(
+    config: ClientConfig,
+    *,
+    token: Token | None,
+    on_token: object,
+    token_store: object,
+    refresh_skew: float,
+    clock: Clock,
+) -> dict[str, Any] | None:
+    """Validate the token options; the manager's keyword arguments, or None for an API key."""
+    if isinstance(refresh_skew, bool) or not isinstance(refresh_skew, (int, float)):
+        raise ConfigurationError(
+            f"refresh_skew must be a number, not {type(refresh_skew).__name__}"
+        )
+    if not math.isfinite(refresh_skew) or refresh_skew < 0:
+        raise ConfigurationError("refresh_skew must be a finite number of seconds >= 0")
+    if token is not None and not isinstance(token, Token):
+        raise ConfigurationError(f"token must be a cloudcx.Token, not {type(token).__name__}")
+    if on_token is not None and not callable(on_token):
+        raise ConfigurationError("on_token must be a callable taking the new Token")
+    if token_store is not None and not isinstance(token_store, TokenStore):
+        raise ConfigurationError("token_store must have load(key), save(key, token), delete(key)")
+    options = {"token": token, "on_token": on_token, "store": token_store}
+    if config.auth_mode == "api_key":
+        given = [name for name, value in options.items() if value is not None]
+        if given:
+            raise ConfigurationError(
+                f"{', '.join(given)} only apply to the password grant; an API key is sent as is"
+            )
+        return None
+    return {**options, "skew": float(refresh_skew), "clock": clock}
+
+
+def build_sync_auth(
+    config: ClientConfig,
+    http: httpx.Client,
+    *,
+    token: Token | None = None,
+    on_token: SyncTokenHook | None = None,
+    token_store: TokenStore | None = None,
+    refresh_skew: float = 60.0,
+    clock: Clock = time.monotonic,
+) -> tuple[httpx.Auth, SyncTokenManager | None]:
+    """Validate the auth options and build the auth for `http` (and its token manager)."""
+    if on_token is not None and inspect.iscoroutinefunction(on_token):
+        raise ConfigurationError("an async on_token hook needs AsyncCloudCX")
+    options = _manager_options(
+        config,
+        token=token,
+        on_token=on_token,
+        token_store=token_store,
+        refresh_skew=refresh_skew,
+        clock=clock,
+    )
+    if options is None:
+        return ApiKeyAuth(config), None
+    manager = SyncTokenManager(config, **options)
+    # auth=None: the token request must carry no Authorization header, and must not recurse.
+    manager.bind(lambda request: http.send(request, auth=None))
+    return TokenAuth(manager, config), manager
+
+
+def build_async_auth(
+    config: ClientConfig,
+    http: httpx.AsyncClient,
+    *,
+    token: Token | None = None,
+    on_token: AsyncTokenHook | None = None,
+    token_store: TokenStore | None = None,
+    refresh_skew: float = 60.0,
+    clock: Clock = time.monotonic,
+) -> tuple[httpx.Auth, AsyncTokenManager | None]:
+    """Validate the auth options and build the auth for `http` (and its token manager)."""
+    options = _manager_options(
+        config,
+        token=token,
+        on_token=on_token,
+        token_store=token_store,
+        refresh_skew=refresh_skew,
+        clock=clock,
+    )
+    if options is None:
+        return ApiKeyAuth(config), None
+    manager = AsyncTokenManager(config, **options)
+
+    async def send(request: httpx.Request) -> httpx.Response:
+        return await http.send(request, auth=None)
+
+    manager.bind(send)
+    return TokenAuth(manager, config), manager

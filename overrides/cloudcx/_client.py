@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import ssl
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 from cloudcx_openapi.client import AuthenticatedClient
 
-from ._auth import ApiKeyAuth, AsyncTokenManager, SyncTokenManager, TokenAuth
-from ._config import ClientConfig, resolve_config
+from ._auth import (
+    AsyncTokenHook,
+    SyncTokenHook,
+    build_async_auth,
+    build_sync_auth,
+)
+from ._config import ClientConfig, build_ssl_context, resolve_config
+from ._exceptions import ConfigurationError
+from ._token_store import TokenStore
+from ._tokens import Token
 from ._version import __version__
 from .resources.users import AsyncUsers, Users
 
@@ -27,8 +37,7 @@ def _httpx_options(
     timeout: float | httpx.Timeout,
     verify: bool | str | ssl.SSLContext,
 ) -> dict[str, Any]:
-    if isinstance(verify, str):
-        verify = ssl.create_default_context(cafile=verify)
+    verify = build_ssl_context(verify)
     return {
         "base_url": config.base_url,
         "timeout": timeout,
@@ -52,6 +61,14 @@ class CloudCX:
     secret, username and password); any argument left out is read from its `CLOUDCX_*`
     environment variable. Use it as a context manager, or call `close()`, to release its
     connections.
+
+    Tokens (password grant): `token=` starts from a saved `Token` (no token request while it
+    is valid); `token_store=` (e.g. `FileTokenStore()`) reuses tokens across runs; `on_token`
+    is called with every new token (an exception in it is logged, not raised); `refresh_skew`
+    is how early, in seconds, a token is renewed (less for short-lived tokens). `verify` takes
+    `True` (default), a CA bundle path or an `ssl.SSLContext`; plain `http://` to a host that
+    is not loopback needs `allow_insecure_http=True`. The token policy is stated in full in
+    `cloudcx._auth`.
 
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
@@ -78,6 +95,10 @@ class CloudCX:
         verify: bool | str | ssl.SSLContext = True,
         allow_insecure_http: bool = False,
         refresh_skew: float = 60.0,
+        token: Token | None = None,
+        on_token: SyncTokenHook | None = None,
+        token_store: TokenStore | None = None,
+        _clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = resolve_config(
             base_url=base_url,
@@ -90,18 +111,35 @@ class CloudCX:
             allow_insecure_http=allow_insecure_http,
         )
         http = httpx.Client(**_httpx_options(self.config, timeout, verify))
-        if self.config.auth_mode == "api_key":
-            assert self.config.api_key is not None
-            http.auth = ApiKeyAuth(self.config.api_key)
-        else:
-            manager = SyncTokenManager(self.config, skew=refresh_skew)
-            manager.bind(lambda request: http.send(request, auth=None))
-            http.auth = TokenAuth(manager)
+        try:
+            http.auth, self._tokens = build_sync_auth(
+                self.config,
+                http,
+                token=token,
+                on_token=on_token,
+                token_store=token_store,
+                refresh_skew=refresh_skew,
+                clock=_clock,
+            )
+        except BaseException:
+            http.close()
+            raise
         self._http = http
         self.client = AuthenticatedClient(base_url=self.config.base_url, token="").set_httpx_client(
             http
         )
         self.users = Users(http)
+
+    def get_token(self) -> Token:
+        """Return the current access token, obtaining or renewing it if needed.
+
+        Raises:
+            ConfigurationError: the client uses an API key, for which no token is issued.
+            AuthenticationError: the token request was refused.
+        """
+        if self._tokens is None:
+            raise ConfigurationError("an API key client has no access token to get")
+        return self._tokens.get()
 
     def close(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""
@@ -150,6 +188,10 @@ class AsyncCloudCX:
         verify: bool | str | ssl.SSLContext = True,
         allow_insecure_http: bool = False,
         refresh_skew: float = 60.0,
+        token: Token | None = None,
+        on_token: AsyncTokenHook | None = None,
+        token_store: TokenStore | None = None,
+        _clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = resolve_config(
             base_url=base_url,
@@ -162,22 +204,35 @@ class AsyncCloudCX:
             allow_insecure_http=allow_insecure_http,
         )
         http = httpx.AsyncClient(**_httpx_options(self.config, timeout, verify))
-        if self.config.auth_mode == "api_key":
-            assert self.config.api_key is not None
-            http.auth = ApiKeyAuth(self.config.api_key)
-        else:
-            manager = AsyncTokenManager(self.config, skew=refresh_skew)
-
-            async def send(request: httpx.Request) -> httpx.Response:
-                return await http.send(request, auth=None)
-
-            manager.bind(send)
-            http.auth = TokenAuth(manager)
+        try:
+            http.auth, self._tokens = build_async_auth(
+                self.config,
+                http,
+                token=token,
+                on_token=on_token,
+                token_store=token_store,
+                refresh_skew=refresh_skew,
+                clock=_clock,
+            )
+        except BaseException:
+            # Nothing was sent yet, so the unused pool holds no connection to close.
+            raise
         self._http = http
         self.client = AuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_async_httpx_client(http)
         self.users = AsyncUsers(http)
+
+    async def get_token(self) -> Token:
+        """Return the current access token, obtaining or renewing it if needed.
+
+        Raises:
+            ConfigurationError: the client uses an API key, for which no token is issued.
+            AuthenticationError: the token request was refused.
+        """
+        if self._tokens is None:
+            raise ConfigurationError("an API key client has no access token to get")
+        return await self._tokens.get()
 
     async def close(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""

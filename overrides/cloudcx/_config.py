@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -18,7 +19,15 @@ import httpx
 from ._exceptions import ConfigurationError, InsecureTransportError
 from ._secrets import Secret
 
-__all__ = ["ENV_VARS", "ClientConfig", "resolve_config"]
+__all__ = [
+    "ENV_VARS",
+    "ClientConfig",
+    "build_ssl_context",
+    "check_credential_url",
+    "is_loopback_host",
+    "resolve_config",
+    "same_origin",
+]
 
 ENV_VARS: Mapping[str, str] = {
     "base_url": "CLOUDCX_BASE_URL",
@@ -47,6 +56,7 @@ class ClientConfig:
     client_secret: Secret | None = None
     username: str | None = None
     password: Secret | None = None
+    allow_insecure_http: bool = False
 
 
 def _pick(name: str, explicit: str | None, environ: Mapping[str, str]) -> str | None:
@@ -70,6 +80,30 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def check_credential_url(url: httpx.URL, *, allow_insecure_http: bool, setting: str) -> None:
+    """Refuse to send credentials over plain http:// to a host that is not loopback.
+
+    Called when the client is configured and again for every request that would carry a
+    credential (the API request and the token request), so that an absolute URL passed to a
+    generated function cannot bypass the check. Nothing has been sent when this raises.
+    """
+    if url.scheme == "http" and not allow_insecure_http and not is_loopback_host(url.host):
+        raise InsecureTransportError(
+            f"{setting} uses plain http:// to {url.host}, which would send credentials "
+            "unencrypted; use https://, or pass allow_insecure_http=True to opt in"
+        )
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host.lower(), url.port or default
+
+
+def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
+    """True when both URLs share scheme, host and port (default ports made explicit)."""
+    return _origin(first) == _origin(second)
+
+
 def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
     try:
         url = httpx.URL(value)
@@ -79,12 +113,34 @@ def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
         raise ConfigurationError(
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
         )
-    if url.scheme == "http" and not allow_insecure_http and not is_loopback_host(url.host):
-        raise InsecureTransportError(
-            f"{_describe(name)} uses plain http:// to {url.host}, which would send credentials "
-            "unencrypted; use https://, or pass allow_insecure_http=True to opt in"
-        )
+    check_credential_url(url, allow_insecure_http=allow_insecure_http, setting=_describe(name))
     return str(url).rstrip("/")
+
+
+def build_ssl_context(verify: bool | str | os.PathLike[str] | ssl.SSLContext) -> ssl.SSLContext:
+    """The TLS context for `verify`: on by default, a CA bundle file or directory, or a context.
+
+    `True` gives httpx's default (certifi's bundle, or `SSL_CERT_FILE`/`SSL_CERT_DIR`);
+    `False` turns verification off, which only a test against a local server should do.
+    """
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if isinstance(verify, bool):
+        return httpx.create_ssl_context(verify=verify)
+    if isinstance(verify, (str, os.PathLike)):
+        path = os.fspath(verify)
+        try:
+            if os.path.isdir(path):
+                return ssl.create_default_context(capath=path)
+            return ssl.create_default_context(cafile=path)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigurationError(
+                f"`verify` names a CA bundle that cannot be loaded: {path} ({type(exc).__name__})"
+            ) from exc
+    raise ConfigurationError(
+        "`verify` must be True, False, a CA bundle path or an ssl.SSLContext, "
+        f"not {type(verify).__name__}"
+    )
 
 
 def resolve_config(
@@ -139,6 +195,7 @@ def resolve_config(
             token_url=resolved_token,
             auth_mode="api_key",
             api_key=Secret(values["api_key"]),
+            allow_insecure_http=allow_insecure_http,
         )
     if not given_grant:
         raise ConfigurationError(
@@ -160,4 +217,5 @@ def resolve_config(
         client_secret=Secret(secret) if secret is not None else None,
         username=values["username"],
         password=Secret(values["password"] or ""),
+        allow_insecure_http=allow_insecure_http,
     )

@@ -45,6 +45,12 @@ class Secret:
     def __bool__(self) -> bool:
         return bool(self._value)
 
+    def __copy__(self) -> Secret:
+        return self  # immutable: copying (dataclasses, copy.deepcopy) must not need pickling
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
     def __reduce__(self) -> tuple[object, ...]:
         # Pickling a secret would write it out in clear; refuse rather than surprise.
         raise TypeError("Secret values cannot be pickled")

@@ -1,28 +1,39 @@
-"""Access tokens: the token request, its response, and the token's lifetime.
+"""Access tokens: the `Token` value, the token request, and the token endpoint's answer.
 
 The token endpoint speaks RFC 6749: a form-encoded POST with the client credentials in the body
 (no `Authorization` header), answered by `{access_token, token_type, expires_in, ...}` or by an
-error object `{error, error_description}`. Parsing goes through the generated models, so the spec
-stays the source of truth; the result is turned at once into a `Token` whose secrets are masked.
+error object `{error, error_description}`. The form and the answer go through the generated
+models, so the spec stays the source of truth; those attrs objects print their fields in clear,
+so they live only inside the functions here and are turned at once into masked `Token` values.
+Bodies of the token endpoint are never quoted in errors: any of them may hold a credential.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
 from cloudcx_openapi.models.o_auth_error import OAuthError
+from cloudcx_openapi.models.token_request import TokenRequest
 from cloudcx_openapi.models.token_response import TokenResponse
-from cloudcx_openapi.types import Unset
+from cloudcx_openapi.types import UNSET, Unset
 
 from ._config import ClientConfig
-from ._exceptions import AuthenticationError
-from ._response import describe_url, invalid_response
+from ._exceptions import (
+    AuthenticationError,
+    CloudCXError,
+    ConfigurationError,
+    RateLimitError,
+    ServerError,
+)
+from ._response import describe_url, invalid_response, mask_secrets
+from ._retry import parse_retry_after
 from ._secrets import Secret
 
 __all__ = ["Token", "build_token_request", "jwt_expiry", "parse_token_response"]
@@ -30,16 +41,21 @@ __all__ = ["Token", "build_token_request", "jwt_expiry", "parse_token_response"]
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """An access token and what is known of its lifetime.
+    """An access token and what is known of its lifetime; its secrets are masked when printed.
 
     Attributes:
-        access_token: The bearer token (masked when printed).
-        token_type: The token type the server reported, normally `Bearer`.
+        access_token: The bearer token.
+        token_type: The token type, always `Bearer` for CloudCX.
         expires_at: When the token expires, as an aware UTC datetime; `None` when unknown
             (the server gave no `expires_in` and the token is not a JWT): such a token is used
             until the API answers 401.
-        refresh_token: A refresh token, when the server issued one (masked when printed).
+        refresh_token: A refresh token, when the server issued one.
         scope: The granted scope, when reported.
+
+    Example:
+        >>> from datetime import UTC, datetime
+        >>> Token(Secret("abc"), expires_at=datetime(2030, 1, 1, tzinfo=UTC)).access_token
+        Secret('**********')
     """
 
     access_token: Secret
@@ -47,38 +63,94 @@ class Token:
     expires_at: datetime | None = None
     refresh_token: Secret | None = None
     scope: str | None = None
-    # Monotonic deadline, so that wall-clock jumps never make a token look fresh or stale.
-    _deadline: float | None = field(default=None, repr=False, compare=False)
 
-    def remaining(self, now: float | None = None) -> float | None:
-        """Seconds of life left (negative once expired), or `None` when the expiry is unknown."""
-        if self._deadline is not None:
-            return self._deadline - (time.monotonic() if now is None else now)
+    def __post_init__(self) -> None:
+        if not isinstance(self.access_token, Secret) or not self.access_token:
+            raise ConfigurationError("Token.access_token must be a non-empty Secret")
+        if self.refresh_token is not None and not isinstance(self.refresh_token, Secret):
+            raise ConfigurationError("Token.refresh_token must be a Secret or None")
+        if not isinstance(self.token_type, str) or not self.token_type:
+            raise ConfigurationError("Token.token_type must be a non-empty string")
+        if self.scope is not None and not isinstance(self.scope, str):
+            raise ConfigurationError("Token.scope must be a string or None")
         if self.expires_at is not None:
-            return (self.expires_at - datetime.now(UTC)).total_seconds()
-        return None
+            if not isinstance(self.expires_at, datetime) or self.expires_at.tzinfo is None:
+                raise ConfigurationError("Token.expires_at must be an aware datetime or None")
+            # Frozen dataclass: normalise through object.__setattr__, once, at construction.
+            object.__setattr__(self, "expires_at", self.expires_at.astimezone(UTC))
 
-    def with_clock(self, monotonic_now: float, wall_now: datetime | None = None) -> Token:
-        """Return this token with its monotonic deadline anchored at `monotonic_now`."""
+    def remaining(self, now: datetime | None = None) -> float | None:
+        """Seconds of life left by the wall clock (negative once expired); `None` if unknown.
+
+        The client itself times a token it obtained on a monotonic clock; this is for tokens
+        read back from storage, and for display.
+        """
         if self.expires_at is None:
-            return self
-        wall = wall_now or datetime.now(UTC)
-        left = (self.expires_at - wall).total_seconds()
-        return Token(
-            access_token=self.access_token,
-            token_type=self.token_type,
-            expires_at=self.expires_at,
-            refresh_token=self.refresh_token,
-            scope=self.scope,
-            _deadline=monotonic_now + left,
+            return None
+        return (self.expires_at - (now or datetime.now(UTC))).total_seconds()
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Return the token as JSON-ready data, secrets in clear: for a token store only."""
+        return {
+            "access_token": self.access_token.get_secret_value(),
+            "token_type": self.token_type,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "refresh_token": (
+                self.refresh_token.get_secret_value() if self.refresh_token is not None else None
+            ),
+            "scope": self.scope,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Token:
+        """Rebuild a token from `to_dict()` output.
+
+        Raises:
+            ConfigurationError: a field is missing or of the wrong type (the message names
+                the field, never its value).
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigurationError("a stored token must be a JSON object")
+        access = data.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise ConfigurationError("a stored token has no access_token")
+        token_type = data.get("token_type", "Bearer")
+        if not isinstance(token_type, str):
+            raise ConfigurationError("a stored token's token_type is not a string")
+        refresh = data.get("refresh_token")
+        if refresh is not None and (not isinstance(refresh, str) or not refresh):
+            raise ConfigurationError("a stored token's refresh_token is not a string")
+        scope = data.get("scope")
+        if scope is not None and not isinstance(scope, str):
+            raise ConfigurationError("a stored token's scope is not a string")
+        return cls(
+            access_token=Secret(access),
+            token_type=token_type,
+            expires_at=_parse_expires_at(data.get("expires_at")),
+            refresh_token=Secret(refresh) if refresh is not None else None,
+            scope=scope,
         )
+
+
+def _parse_expires_at(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError("a stored token's expires_at is not a string")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError("a stored token's expires_at is not an ISO 8601 time") from None
+    if when.tzinfo is None:
+        raise ConfigurationError("a stored token's expires_at has no time zone")
+    return when
 
 
 def jwt_expiry(access_token: str) -> datetime | None:
     """Read the `exp` claim of a JWT without verifying it; `None` if it is not a JWT.
 
     The client is not the token's audience and holds no key: the claim is only a hint of when to
-    renew, and the server stays the judge (a 401 still triggers a refresh).
+    renew, and the server stays the judge (a 401 still triggers a renewal).
     """
     parts = access_token.split(".")
     if len(parts) != 3:
@@ -100,51 +172,54 @@ def jwt_expiry(access_token: str) -> datetime | None:
 def build_token_request(
     config: ClientConfig, *, refresh_token: Secret | None = None
 ) -> httpx.Request:
-    """Build the token request: the password grant, or the refresh grant when given a token."""
-    form: dict[str, str] = {"client_id": config.client_id or ""}
+    """Build the token request: the password grant, or the refresh grant when given a token.
+
+    The client credentials go in the form body, as the vendor documents; the request carries no
+    `Authorization` header.
+    """
+    secret: str | Unset = UNSET
     if config.client_secret is not None:
-        form["client_secret"] = config.client_secret.get_secret_value()
+        secret = config.client_secret.get_secret_value()
     if refresh_token is not None:
-        form["grant_type"] = "refresh_token"
-        form["refresh_token"] = refresh_token.get_secret_value()
+        form = TokenRequest(
+            grant_type="refresh_token",
+            client_id=config.client_id or "",
+            client_secret=secret,
+            refresh_token=refresh_token.get_secret_value(),
+        ).to_dict()
     else:
-        form["grant_type"] = "password"
-        form["username"] = config.username or ""
-        form["password"] = config.password.get_secret_value() if config.password else ""
+        form = TokenRequest(
+            grant_type="password",
+            client_id=config.client_id or "",
+            client_secret=secret,
+            username=config.username or "",
+            password=config.password.get_secret_value() if config.password else "",
+        ).to_dict()
     return httpx.Request(
         "POST",
         config.token_url,
-        data=form,
-        headers={"Accept": "application/json"},
+        data={name: str(value) for name, value in form.items()},
+        headers={"Accept": "application/json", "Cache-Control": "no-store"},
     )
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid_response(response, "the token endpoint's answer is not JSON") from exc
-    if not isinstance(body, dict):
-        raise invalid_response(response, "the token endpoint's answer is not a JSON object")
-    return body
-
-
 def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and value else None
 
 
-def _authentication_error(response: httpx.Response) -> AuthenticationError:
+def _refusal(response: httpx.Response) -> AuthenticationError:
     error: str | None = None
     description: str | None = None
     try:
         body = response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         parsed = OAuthError.from_dict(body)
         error = parsed.error
-        description = _optional_str(parsed.error_description)
-    message = f"the token request was refused ({error or 'HTTP ' + str(response.status_code)})"
+        # Server text, quoted in our message: mask anything shaped like a credential.
+        description = mask_secrets(d) if (d := _optional_str(parsed.error_description)) else None
+    message = f"the token request was refused ({error or f'HTTP {response.status_code}'})"
     if description:
         message += f": {description}"
     return AuthenticationError(
@@ -157,44 +232,98 @@ def _authentication_error(response: httpx.Response) -> AuthenticationError:
     )
 
 
-def parse_token_response(
-    response: httpx.Response, *, monotonic_now: float, wall_now: datetime | None = None
-) -> Token:
-    """Turn the token endpoint's answer into a `Token`, or raise a typed error."""
-    if response.status_code != 200:
-        if response.status_code in (400, 401, 403):
-            raise _authentication_error(response)
-        raise invalid_response(response, "unexpected status from the token endpoint")
-    body = _json_object(response)
+def _status_error(response: httpx.Response) -> CloudCXError:
+    status = response.status_code
+    where = {"method": response.request.method, "url": describe_url(response.request.url)}
+    if status in (400, 401, 403):
+        return _refusal(response)
+    if status == 429:
+        return RateLimitError(
+            "the token endpoint is rate limiting",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            status_code=status,
+            **where,
+        )
+    if status >= 500:
+        return ServerError(
+            f"the token endpoint failed (HTTP {status})", status_code=status, **where
+        )
+    return invalid_response(
+        response, f"unexpected HTTP {status} from the token endpoint", mask_body=True
+    )
+
+
+def _token_fields(response: httpx.Response) -> dict[str, Any]:
+    """The token response's body, checked against the spec's `TokenResponse` shape."""
+    if "html" in response.headers.get("content-type", "").lower():
+        raise invalid_response(
+            response, "the token endpoint answered with an HTML page", mask_body=True
+        )
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # `from None`: a JSONDecodeError keeps the whole body (and so the token) in `.doc`.
+        raise invalid_response(
+            response, "the token endpoint's answer is not JSON", mask_body=True
+        ) from None
+    if not isinstance(body, dict):
+        raise invalid_response(
+            response, "the token endpoint's answer is not a JSON object", mask_body=True
+        )
     if not isinstance(body.get("access_token"), str) or not body["access_token"]:
         raise invalid_response(response, "the token response has no access_token", mask_body=True)
     if not isinstance(body.get("token_type"), str):
         raise invalid_response(response, "the token response has no token_type", mask_body=True)
+    if body["token_type"].lower() != "bearer":
+        raise invalid_response(
+            response, f"unsupported token_type {body['token_type'][:40]!r}", mask_body=True
+        )
     expires_in = body.get("expires_in")
     if expires_in is not None and (
         isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or expires_in < 0
     ):
         raise invalid_response(
-            response, "the token response's expires_in is not a number", mask_body=True
+            response, "the token response's expires_in is not a number >= 0", mask_body=True
         )
-    parsed = TokenResponse.from_dict(body)
-    if parsed.token_type.lower() != "bearer":
-        raise invalid_response(
-            response, f"unsupported token_type {parsed.token_type!r}", mask_body=True
-        )
-    wall = wall_now or datetime.now(UTC)
+    for name in ("refresh_token", "scope"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise invalid_response(
+                response, f"the token response's {name} is not a string", mask_body=True
+            )
+    return body
+
+
+def parse_token_response(
+    response: httpx.Response, *, sent_at: datetime, previous_refresh: Secret | None = None
+) -> Token:
+    """Turn the token endpoint's answer into a `Token`, or raise a typed error.
+
+    Args:
+        response: The token endpoint's answer, body read.
+        sent_at: When the request was sent (wall clock): `expires_in` counts from then, which
+            errs on the safe side by the request's round trip.
+        previous_refresh: The refresh token in use; kept when the answer brings no new one
+            (RFC 6749 §6: the server may or may not rotate it).
+
+    Raises:
+        AuthenticationError: the server refused the grant (its `error` code attached).
+        RateLimitError, ServerError: the token endpoint is overloaded or failing.
+        InvalidResponseError: the answer is not a token response (its body is never quoted).
+    """
+    if response.status_code != 200:
+        raise _status_error(response)
+    parsed = TokenResponse.from_dict(_token_fields(response))
     access = parsed.access_token
     expires_at: datetime | None
     if isinstance(parsed.expires_in, Unset) or parsed.expires_in is None:
         expires_at = jwt_expiry(access)
     else:
-        expires_at = wall + timedelta(seconds=float(parsed.expires_in))
+        expires_at = sent_at + timedelta(seconds=float(parsed.expires_in))
     refresh = _optional_str(parsed.refresh_token)
-    token = Token(
+    return Token(
         access_token=Secret(access),
         token_type="Bearer",
         expires_at=expires_at,
-        refresh_token=Secret(refresh) if refresh else None,
+        refresh_token=Secret(refresh) if refresh else previous_refresh,
         scope=_optional_str(parsed.scope),
     )
-    return token.with_clock(monotonic_now, wall)

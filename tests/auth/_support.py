@@ -1,0 +1,81 @@
+"""Helpers shared by the auth tests: a fake clock, client builders, a log capture."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from cloudcx import AsyncCloudCX, CloudCX
+from cloudcx.testing import Simulator
+
+SimFactory = Callable[..., Simulator]
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
+    """Password-grant constructor arguments for `sim`."""
+    kwargs: dict[str, Any] = {
+        "base_url": sim.base_url,
+        "token_url": sim.token_url,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+        "username": sim.username,
+        "password": sim.password,
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+@contextmanager
+def sync_client(sim: Simulator, **overrides: Any) -> Iterator[CloudCX]:
+    with CloudCX(**grant_kwargs(sim, **overrides)) as cx:
+        yield cx
+
+
+def async_client(sim: Simulator, **overrides: Any) -> AsyncCloudCX:
+    return AsyncCloudCX(**grant_kwargs(sim, **overrides))
+
+
+def grant_types(sim: Simulator) -> list[str]:
+    """The grant_type of every token request the simulator received, in order."""
+    return [(r.form or {}).get("grant_type", "?") for r in sim.requests if r.path == "/oauth/token"]
+
+
+class LogCapture(logging.Handler):
+    """Keeps the formatted text of every record, at every level."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.records: list[logging.LogRecord] = []
+        self._ids: set[int] = set()
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # The handler sits on several loggers of one hierarchy: keep each record once.
+        if id(record) in self._ids:
+            return
+        self._ids.add(id(record))  # records are kept, so their ids stay unique
+        self.records.append(record)
+        text = self.format(record)
+        if record.exc_info:
+            text += self.formatter.formatException(record.exc_info) if self.formatter else ""
+        self.lines.append(text)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
