@@ -7,14 +7,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The spec tools (Redocly, Spectral, Prism, openapi-typescript, tsc), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed-stamp
+NODE_BIN := node_modules/.bin
+# Redocly CLI reports to its vendor and checks for updates on every run unless told not to;
+# nothing the spec targets run may reach beyond loopback.
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean
+.PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
+	node-tools lint-spec docs interop contract
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
 	@echo "make test              run the whole test suite"
 	@echo "make check             lint, format check, mypy --strict, generated-code drift, spec validation"
 	@echo "make generate          regenerate generated/ from spec/cloudcx.yaml"
+	@echo "make lint-spec         lint the spec with Redocly and Spectral (0 errors, 0 warnings)"
+	@echo "make docs              build the HTML API reference: docs/build/cloudcx.html"
+	@echo "make interop           TypeScript types + tsc --strict; a typescript-fetch client against the simulator"
+	@echo "make contract          Prism mock and proxy, and schemathesis, against the spec"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +36,21 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# --ignore-scripts: none of the tools needs an install script, and one dependency's only
+# script is an analytics ping.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
+
+node-tools: $(NODE_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
-check: lint typecheck check-generated validate-spec
+check: lint typecheck check-generated validate-spec lint-spec
 
 lint: $(STAMP)
 	$(BIN)/ruff check overrides tests examples generator
@@ -52,5 +72,19 @@ check-generated: $(STAMP)
 validate-spec: $(STAMP)
 	$(BIN)/openapi-spec-validator spec/cloudcx.yaml
 
+lint-spec: $(NODE_STAMP)
+	$(NODE_BIN)/redocly lint --lint-config error spec/cloudcx.yaml
+	$(NODE_BIN)/spectral lint --ruleset .spectral.yaml --fail-severity warn spec/cloudcx.yaml
+
+docs: $(NODE_STAMP)
+	$(NODE_BIN)/redocly build-docs spec/cloudcx.yaml --inlineBundle --lint-config error \
+		--template docs/template.hbs --output docs/build/cloudcx.html
+
+interop: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python interop/run.py --build-dir build/interop
+
+contract: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest tests/contract tests/spec
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules build docs/build
