@@ -1,18 +1,10 @@
-"""The `cloudcx` command line."""
+"""The `cloudcx` command line (`cloudcx --help`).
+
+Nothing here is imported by `import cloudcx`: the library stays free of the CLI's imports.
+"""
 
 from __future__ import annotations
 
-import sys
+from ._main import main
 
 __all__ = ["main"]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the `cloudcx` command line; returns the process exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["simulate"]:
-        from cloudcx.testing.__main__ import main as simulate
-
-        return simulate(args[1:])
-    print("usage: cloudcx simulate [options]", file=sys.stderr)
-    return 2

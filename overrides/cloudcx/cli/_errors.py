@@ -1,0 +1,63 @@
+"""Exit codes, and the one line on stderr that reports an error."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import TextIO
+
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    CloudCXError,
+    ConfigurationError,
+)
+
+__all__ = [
+    "EXIT_API",
+    "EXIT_AUTH",
+    "EXIT_NETWORK",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "exit_code",
+    "report",
+]
+
+EXIT_OK = 0
+EXIT_API = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NETWORK = 4
+
+
+def exit_code(error: CloudCXError) -> int:
+    """The exit code for `error`: 1 API/server, 2 usage/configuration, 3 auth, 4 network."""
+    # AuthenticationError is an APIError: test it first.
+    if isinstance(error, AuthenticationError):
+        return EXIT_AUTH
+    if isinstance(error, ConfigurationError):
+        return EXIT_USAGE
+    if isinstance(error, APIConnectionError):
+        return EXIT_NETWORK
+    # APIError, InvalidResponseError: the server answered, and the answer is an error.
+    return EXIT_API
+
+
+_KINDS = {
+    EXIT_API: "API error",
+    EXIT_USAGE: "configuration error",
+    EXIT_AUTH: "authentication failed",
+    EXIT_NETWORK: "network error",
+}
+
+
+def report(error: CloudCXError, *, debug: bool, stream: TextIO | None = None) -> int:
+    """Print `error` as one line (after its traceback with `debug`); return its exit code."""
+    stream = stream or sys.stderr
+    code = exit_code(error)
+    if debug:
+        traceback.print_exception(error, file=stream)
+    # Messages of the client's errors hold no secrets; a multi-line one is folded onto one line.
+    message = " ".join(str(error).split())
+    print(f"cloudcx: {_KINDS[code]}: {message}", file=stream)
+    return code

@@ -1,0 +1,169 @@
+"""Writing users as a table, JSON, JSON Lines or CSV, a page at a time.
+
+Every writer takes pages as they arrive and writes (and flushes) each at once, so that
+`cloudcx users list --all` streams. JSON is one array, opened before the first page and closed
+after the last. The table's column widths are set by the first page and only ever grow: a later,
+wider value widens its column from that row on, and the rows already written stay as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TextIO
+
+from .._exceptions import ConfigurationError
+from ..types import User
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "TABLE_COLUMNS",
+    "RowWriter",
+    "make_writer",
+    "parse_columns",
+]
+
+COLUMNS = (
+    "id",
+    "loginCode",
+    "firstName",
+    "lastName",
+    "email",
+    "roles",
+    "phoneNumber",
+    "uniqueCode",
+)
+"""Every field of a user, by the API's names, in the API's order."""
+
+TABLE_COLUMNS = ("loginCode", "firstName", "lastName", "email", "roles")
+"""The table's default columns: what fits a terminal. The other formats show every field."""
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+_GAP = "  "
+
+
+def parse_columns(spec: str) -> tuple[str, ...]:
+    """Parse `--columns loginCode,email`; snake_case (`login_code`) and any case also work."""
+    by_key = {name.lower(): name for name in COLUMNS}
+    chosen: list[str] = []
+    for part in spec.split(","):
+        key = part.strip().replace("_", "").lower()
+        if not key:
+            continue
+        if key not in by_key:
+            raise ConfigurationError(
+                f"unknown column {part.strip()!r}; choose from {', '.join(COLUMNS)}"
+            )
+        chosen.append(by_key[key])
+    if not chosen:
+        raise ConfigurationError("--columns needs at least one column")
+    return tuple(chosen)
+
+
+def _record(user: User, columns: Sequence[str]) -> dict[str, Any]:
+    data = user.to_dict()
+    return {name: data.get(name) for name in columns}
+
+
+def _cell(value: Any, *, roles_separator: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return roles_separator.join(str(item) for item in value)
+    return str(value)
+
+
+class RowWriter(Protocol):
+    """Writes users page by page."""
+
+    def write(self, users: Iterable[User]) -> None:
+        """Write one page of users and flush."""
+
+    def close(self) -> None:
+        """Finish the output (closing brackets); writes nothing else."""
+
+
+class _JsonWriter:
+    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+        self._out, self._columns, self._count = out, columns, 0
+
+    def write(self, users: Iterable[User]) -> None:
+        for user in users:
+            self._out.write("[\n  " if self._count == 0 else ",\n  ")
+            self._out.write(json.dumps(_record(user, self._columns), ensure_ascii=False))
+            self._count += 1
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.write("\n]\n" if self._count else "[]\n")
+        self._out.flush()
+
+
+class _JsonLinesWriter:
+    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+        self._out, self._columns = out, columns
+
+    def write(self, users: Iterable[User]) -> None:
+        for user in users:
+            self._out.write(json.dumps(_record(user, self._columns), ensure_ascii=False) + "\n")
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.flush()
+
+
+class _CsvWriter:
+    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+        self._out, self._columns = out, columns
+        self._csv = csv.writer(out, lineterminator="\n")
+        self._csv.writerow(columns)
+
+    def write(self, users: Iterable[User]) -> None:
+        for user in users:
+            record = _record(user, self._columns)
+            self._csv.writerow(_cell(record[name], roles_separator=",") for name in self._columns)
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.flush()
+
+
+class _TableWriter:
+    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+        self._out, self._columns = out, columns
+        self._widths = [len(name) for name in columns]
+        self._started = False
+
+    def _line(self, cells: Sequence[str]) -> str:
+        padded = (cell.ljust(width) for cell, width in zip(cells, self._widths, strict=True))
+        return _GAP.join(padded).rstrip() + "\n"
+
+    def write(self, users: Iterable[User]) -> None:
+        rows = [
+            [_cell(value, roles_separator=", ") for value in _record(user, self._columns).values()]
+            for user in users
+        ]
+        for row in rows:
+            self._widths = [max(w, len(cell)) for w, cell in zip(self._widths, row, strict=True)]
+        if not self._started and rows:
+            self._out.write(self._line(self._columns))
+            self._started = True
+        self._out.writelines(self._line(row) for row in rows)
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.flush()
+
+
+def make_writer(fmt: str, out: TextIO, columns: Sequence[str]) -> RowWriter:
+    """Return the writer for format `fmt` (one of `FORMATS`)."""
+    writers: dict[str, Callable[[TextIO, Sequence[str]], RowWriter]] = {
+        "table": _TableWriter,
+        "json": _JsonWriter,
+        "jsonl": _JsonLinesWriter,
+        "csv": _CsvWriter,
+    }
+    return writers[fmt](out, columns)

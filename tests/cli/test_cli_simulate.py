@@ -1,0 +1,91 @@
+"""`cloudcx simulate`: run it, read what it prints, and use the printed exports."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import signal
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from .conftest import CLOUDCX, TIMEOUT, Env, run
+
+
+@pytest.fixture
+def simulate(env: Env) -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [CLOUDCX, "simulate", "--port", "0", "--users", "30", "--token-ttl", "120"],
+        env=env.values,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT)
+
+
+def _read_banner(process: subprocess.Popen[str]) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not lines or not lines[-1].startswith("#   export CLOUDCX_API_KEY="):
+        line = process.stdout.readline()
+        assert line, "cloudcx simulate ended before printing its banner"
+        lines.append(line.rstrip("\n"))
+    return lines
+
+
+def test_simulate_prints_exports_that_work(env: Env, simulate: subprocess.Popen[str]) -> None:
+    banner = _read_banner(simulate)
+    base_url = banner[0].split()[3].rstrip(";")
+    assert base_url.startswith("http://127.0.0.1:")
+    exports = dict(
+        shlex.split(line)[1].split("=", 1) for line in banner if line.startswith("export ")
+    )
+    assert exports["CLOUDCX_BASE_URL"] == base_url
+    assert set(exports) == {
+        "CLOUDCX_BASE_URL",
+        "CLOUDCX_TOKEN_URL",
+        "CLOUDCX_CLIENT_ID",
+        "CLOUDCX_CLIENT_SECRET",
+        "CLOUDCX_USERNAME",
+        "CLOUDCX_PASSWORD",
+    }
+    listed = run(["users", "list", "--all", "--format", "jsonl"], env.with_(**exports))
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == 30
+
+    api_key = shlex.split(banner[-1].lstrip("# "))[1].split("=", 1)[1]
+    by_key = env.with_(CLOUDCX_BASE_URL=base_url, CLOUDCX_API_KEY=api_key)
+    assert run(["users", "list", "--page-size", "1"], by_key).returncode == 0
+    assert any(line.split()[:2] == ["API", "key"] for line in banner)
+
+    token = run(["token"], env.with_(**exports))
+    assert "remaining:" in token.stdout
+    assert token.stdout.split("remaining:")[1].split()[0] in {"1m", "2m"}  # --token-ttl 120
+
+    simulate.send_signal(signal.SIGTERM)
+    assert simulate.wait(timeout=TIMEOUT) == 0
+
+
+def test_simulate_json_prints_one_line(env: Env) -> None:
+    with subprocess.Popen(
+        [CLOUDCX, "simulate", "--json", "--users", "3"],
+        env=env.values,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        endpoint = json.loads(process.stdout.readline())
+        listed = run(
+            ["users", "list", "--format", "json"],
+            env.with_(CLOUDCX_BASE_URL=endpoint["base_url"], CLOUDCX_API_KEY=endpoint["api_key"]),
+        )
+        assert len(json.loads(listed.stdout)) == 3
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT) == 0
