@@ -21,6 +21,7 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
+from ._retry import RetryPolicy
 from ._secrets import Secret
 from ._token_store import FileTokenStore, TokenStore, token_store_key
 from ._version import __version__
@@ -42,6 +43,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetryPolicy",
     "Secret",
     "ServerError",
     "Token",

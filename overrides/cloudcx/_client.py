@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+
 from cloudcx_openapi.client import AuthenticatedClient
 
 from ._auth import (
@@ -19,6 +20,8 @@ from ._auth import (
 )
 from ._config import ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ConfigurationError
+from ._logging import configure_from_env
+from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
 from ._token_store import TokenStore
 from ._tokens import Token
 from ._version import __version__
@@ -40,7 +43,7 @@ def _httpx_options(
     verify = build_ssl_context(verify)
     return {
         "base_url": config.base_url,
-        "timeout": timeout,
+        "timeout": resolve_timeout(timeout),
         "verify": verify,
         # Never follow redirects: a redirect to another origin must not carry credentials, and
         # the API has no redirecting endpoints.
@@ -69,6 +72,12 @@ class CloudCX:
     `True` (default), a CA bundle path or an `ssl.SSLContext`; plain `http://` to a host that
     is not loopback needs `allow_insecure_http=True`. The token policy is stated in full in
     `cloudcx._auth`.
+
+    Failures: `timeout` (seconds, or an `httpx.Timeout`; default connect 5 s, read 30 s) can
+    be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
+    `max_retries` times (default 2) with full-jitter backoff, honouring `Retry-After`, for API
+    and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
+    overall deadline. The policy is stated in full in `cloudcx._retry`.
 
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
@@ -99,6 +108,8 @@ class CloudCX:
         on_token: SyncTokenHook | None = None,
         token_store: TokenStore | None = None,
         _clock: Callable[[], float] = time.monotonic,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self.config = resolve_config(
             base_url=base_url,
@@ -110,7 +121,15 @@ class CloudCX:
             password=password,
             allow_insecure_http=allow_insecure_http,
         )
-        http = httpx.Client(**_httpx_options(self.config, timeout, verify))
+        configure_from_env()
+        options = _httpx_options(self.config, timeout, verify)
+        transport = retry_transport(
+            verify=options["verify"],
+            max_retries=max_retries,
+            policy=retry_policy,
+            token_url=self.config.token_url,
+        )
+        http = httpx.Client(**options, transport=transport)
         try:
             http.auth, self._tokens = build_sync_auth(
                 self.config,
@@ -163,6 +182,9 @@ class CloudCX:
 class AsyncCloudCX:
     """Asynchronous CloudCX client, the twin of `CloudCX`.
 
+    It takes the same arguments, with the same retry and timeout behaviour; in addition,
+    `users.iter(..., concurrency=N)` prefetches up to N pages at once.
+
     Example:
         >>> async with AsyncCloudCX(api_key="...") as cx:  # doctest: +SKIP
         ...     page = await cx.users.list(keywords="si")
@@ -192,6 +214,8 @@ class AsyncCloudCX:
         on_token: AsyncTokenHook | None = None,
         token_store: TokenStore | None = None,
         _clock: Callable[[], float] = time.monotonic,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self.config = resolve_config(
             base_url=base_url,
@@ -203,7 +227,15 @@ class AsyncCloudCX:
             password=password,
             allow_insecure_http=allow_insecure_http,
         )
-        http = httpx.AsyncClient(**_httpx_options(self.config, timeout, verify))
+        configure_from_env()
+        options = _httpx_options(self.config, timeout, verify)
+        transport = async_retry_transport(
+            verify=options["verify"],
+            max_retries=max_retries,
+            policy=retry_policy,
+            token_url=self.config.token_url,
+        )
+        http = httpx.AsyncClient(**options, transport=transport)
         try:
             http.auth, self._tokens = build_async_auth(
                 self.config,

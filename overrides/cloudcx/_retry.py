@@ -1,11 +1,71 @@
-"""Retry policy: which failures are retried, and how long to wait between attempts."""
+"""Retries: which failures are retried, how long to wait, and the transports that do it.
+
+The policy sits in an httpx transport wrapped around the real one, so every request the client
+sends goes through it: API calls and the token manager's token requests alike (the manager sends
+through the client's own `send`). The whole policy:
+
+* Retried: a connection that could not be made (connect errors and connect/pool timeouts, always
+  safe because nothing was sent); a connection that broke, or a read or write timeout, for
+  idempotent methods and for the token request; and the statuses 408, 429, 502, 503 and 504.
+  The token POST is safe to resend although POST is not idempotent: it changes nothing on the
+  server but the issue of a token, so a lost answer costs at worst one unused token that
+  expires on its own (a rotated refresh token that was spent is refused with `invalid_grant`,
+  which the token manager already handles).
+* Never retried: any other status (400, 401, which the token refresh owns, 403, 404, 422, 500
+  and the rest), and any answer whose body is wrong: those are decided above this layer.
+* Waiting: full jitter, a random delay in `[0, min(max_delay, base_delay * 2**retry))`, or the
+  server's `Retry-After` (seconds or an HTTP date) when it sent one. A `Retry-After` beyond
+  `max_retry_after` is not waited for: the error surfaces at once, carrying it.
+* Bounds: `max_retries` retries after the first attempt, and an overall `deadline` across all
+  attempts and waits; each attempt's timeouts are shrunk to what is left of the deadline, and a
+  wait that would overrun it is not started.
+
+Every attempt is logged at DEBUG (method, path, outcome, elapsed ms, attempt number) and every
+retry at INFO, on the `cloudcx` logger; the path only, never the query or a header.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import math
+import random
+import ssl
 import time
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-__all__ = ["parse_retry_after"]
+import httpx
+
+from ._exceptions import ConfigurationError
+from ._logging import logger
+
+__all__ = [
+    "ATTEMPTS_EXTENSION",
+    "RETRY_STATUSES",
+    "AsyncRetryTransport",
+    "RetryPolicy",
+    "RetryTransport",
+    "async_retry_transport",
+    "parse_retry_after",
+    "resolve_timeout",
+    "retry_transport",
+]
+
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+"""The statuses that are worth another attempt: the server or a proxy on the way is busy."""
+
+ATTEMPTS_EXTENSION = "cloudcx.attempts"
+"""The request extension where the transport records how many attempts a request took."""
+
+_Wrapped = TypeVar("_Wrapped", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# Nothing reached the server: resending is safe whatever the method.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The request may have reached the server: resend only what is safe to repeat.
+_MAYBE_SENT = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.TimeoutException)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -21,6 +81,290 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         except (TypeError, ValueError, IndexError):
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
+
+
+def _full_jitter(upper: float) -> float:
+    return random.uniform(0.0, upper)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How long to wait between attempts, and for how long to keep trying.
+
+    The number of retries is the client's `max_retries`; this object shapes the waits. Every
+    function is injectable so that tests run in milliseconds.
+
+    Attributes:
+        base_delay: The first backoff's upper bound, in seconds; it doubles at each retry.
+        max_delay: The cap on a backoff's upper bound, in seconds.
+        max_retry_after: The longest `Retry-After` the client waits for; a longer one makes the
+            error surface at once (with `RateLimitError.retry_after` telling the wait).
+        deadline: Seconds from the first attempt after which no new attempt starts; also the
+            cap on each attempt's timeouts. `None`: no overall deadline.
+        jitter: Given the upper bound, returns the delay to wait (uniform in [0, bound]).
+        sleep: Waits that many seconds (the sync client).
+        async_sleep: Waits that many seconds (the async client).
+        clock: A monotonic clock, in seconds.
+    """
+
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    deadline: float | None = 120.0
+    jitter: Callable[[float], float] = field(default=_full_jitter, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("base_delay", "max_delay", "max_retry_after"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigurationError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
+        deadline = self.deadline
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or deadline <= 0
+        ):
+            raise ConfigurationError(
+                f"RetryPolicy.deadline must be a number > 0 or None, got {deadline!r}"
+            )
+
+    def backoff(self, retry: int) -> float:
+        """The wait before retry number `retry` (counting from 0) when the server named none."""
+        upper = min(self.max_delay, self.base_delay * 2.0**retry)
+        return min(upper, max(0.0, self.jitter(upper)))
+
+
+@dataclass(slots=True)
+class _Attempts:
+    """One request's walk through its attempts: what to do after each outcome."""
+
+    policy: RetryPolicy
+    max_retries: int
+    resendable: bool
+    request: httpx.Request
+    started: float
+    number: int = 0
+    attempt_started: float = 0.0
+
+    def begin(self) -> None:
+        self.number += 1
+        self.request.extensions[ATTEMPTS_EXTENSION] = self.number
+        self._shrink_timeouts()
+        self.attempt_started = self.policy.clock()
+
+    def _shrink_timeouts(self) -> None:
+        deadline = self.policy.deadline
+        timeouts = self.request.extensions.get("timeout")
+        if deadline is None or not isinstance(timeouts, dict):
+            return
+        left = max(0.001, deadline - (self.policy.clock() - self.started))
+        self.request.extensions["timeout"] = {
+            name: left if value is None else min(value, left) for name, value in timeouts.items()
+        }
+
+    def _describe(self) -> str:
+        return f"{self.request.method} {self.request.url.path}"
+
+    def log_outcome(self, outcome: str) -> None:
+        elapsed_ms = (self.policy.clock() - self.attempt_started) * 1000.0
+        logger.debug(
+            "%s -> %s in %.1f ms (attempt %d of %d)",
+            self._describe(),
+            outcome,
+            elapsed_ms,
+            self.number,
+            self.max_retries + 1,
+        )
+
+    def _wait_or_none(self, delay: float, reason: str) -> float | None:
+        """Return `delay` if another attempt fits in the budget, else None."""
+        if self.number > self.max_retries:
+            return None
+        deadline = self.policy.deadline
+        if deadline is not None and self.policy.clock() - self.started + delay >= deadline:
+            logger.info("%s: %s; not retrying, the deadline would pass", self._describe(), reason)
+            return None
+        logger.info(
+            "%s: %s; retrying in %.3f s (attempt %d of %d)",
+            self._describe(),
+            reason,
+            delay,
+            self.number + 1,
+            self.max_retries + 1,
+        )
+        return delay
+
+    def after_error(self, exc: Exception) -> float | None:
+        """The wait before retrying after `exc`, or None to give up (and re-raise it)."""
+        self.log_outcome(type(exc).__name__)
+        if not isinstance(exc, _NOT_SENT) and not (
+            isinstance(exc, _MAYBE_SENT) and self.resendable
+        ):
+            return None
+        return self._wait_or_none(self.policy.backoff(self.number - 1), type(exc).__name__)
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """The wait before retrying after `response`, or None to hand it back."""
+        status = response.status_code
+        self.log_outcome(str(status))
+        if status not in RETRY_STATUSES:
+            return None
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if retry_after is None:
+            delay = self.policy.backoff(self.number - 1)
+        elif retry_after > self.policy.max_retry_after:
+            logger.info(
+                "%s: HTTP %d asks to wait %.0f s, over the %.0f s cap; not retrying",
+                self._describe(),
+                status,
+                retry_after,
+                self.policy.max_retry_after,
+            )
+            return None
+        else:
+            delay = retry_after
+        return self._wait_or_none(delay, f"HTTP {status}")
+
+
+class _RetryBase(Generic[_Wrapped]):
+    """What both transports share: the settings, and a fresh walk per request.
+
+    Args:
+        transport: The transport that really sends (an `httpx.HTTPTransport`, or its async twin).
+        max_retries: Retries after the first attempt (0: none).
+        policy: Backoff, caps and deadline.
+        resendable_urls: URLs (without query) whose POSTs are safe to resend after the
+            connection broke: the token endpoint.
+    """
+
+    def __init__(
+        self,
+        transport: _Wrapped,
+        *,
+        max_retries: int = 2,
+        policy: RetryPolicy | None = None,
+        resendable_urls: Collection[str] = (),
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        self._transport: _Wrapped = transport
+        self.max_retries = max_retries
+        self.policy = policy or RetryPolicy()
+        self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
+
+    def _attempts(self, request: httpx.Request) -> _Attempts:
+        url = str(request.url.copy_with(query=None, fragment=None))
+        resendable = request.method in _IDEMPOTENT or url in self._resendable_urls
+        return _Attempts(
+            self.policy, self.max_retries, resendable, request, started=self.policy.clock()
+        )
+
+
+class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
+    """A sync transport that retries what the policy allows, around another transport."""
+
+    _transport: httpx.BaseTransport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying per the policy; return the last response or raise."""
+        attempts = self._attempts(request)
+        while True:
+            attempts.begin()
+            try:
+                response = self._transport.handle_request(request)
+            except httpx.TransportError as exc:
+                delay = attempts.after_error(exc)
+                if delay is None:
+                    raise
+            else:
+                delay = attempts.after_response(response)
+                if delay is None:
+                    return response
+                _discard(response)
+            self.policy.sleep(delay)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._transport.close()
+
+
+class AsyncRetryTransport(_RetryBase[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport):
+    """The async twin of `RetryTransport`."""
+
+    _transport: httpx.AsyncBaseTransport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying per the policy; return the last response or raise."""
+        attempts = self._attempts(request)
+        while True:
+            attempts.begin()
+            try:
+                response = await self._transport.handle_async_request(request)
+            except httpx.TransportError as exc:
+                delay = attempts.after_error(exc)
+                if delay is None:
+                    raise
+            else:
+                delay = attempts.after_response(response)
+                if delay is None:
+                    return response
+                await _adiscard(response)
+            await self.policy.async_sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self._transport.aclose()
+
+
+def _discard(response: httpx.Response) -> None:
+    """Read and close a response that is not handed back, so its connection can be reused."""
+    try:
+        response.read()
+    except httpx.HTTPError:
+        pass  # A broken body of a response we drop anyway changes nothing.
+    finally:
+        response.close()
+
+
+async def _adiscard(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    except httpx.HTTPError:
+        pass  # A broken body of a response we drop anyway changes nothing.
+    finally:
+        await response.aclose()
+
+
+def resolve_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    """Check a client's `timeout` (seconds for every phase, or an `httpx.Timeout`)."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ConfigurationError(
+            f"timeout must be a number of seconds > 0 or an httpx.Timeout, got {timeout!r}"
+        )
+    return httpx.Timeout(float(timeout))
+
+
+def retry_transport(
+    *, verify: bool | ssl.SSLContext, max_retries: int, policy: RetryPolicy | None, token_url: str
+) -> RetryTransport:
+    """The sync client's transport: the network, wrapped in the retry policy."""
+    network = httpx.HTTPTransport(verify=verify)
+    return RetryTransport(
+        network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
+    )
+
+
+def async_retry_transport(
+    *, verify: bool | ssl.SSLContext, max_retries: int, policy: RetryPolicy | None, token_url: str
+) -> AsyncRetryTransport:
+    """The async client's transport: the network, wrapped in the retry policy."""
+    network = httpx.AsyncHTTPTransport(verify=verify)
+    return AsyncRetryTransport(
+        network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
+    )

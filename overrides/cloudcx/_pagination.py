@@ -1,0 +1,151 @@
+"""Walking every page of a paged listing, sequentially or with concurrent prefetch.
+
+The API pages by offset: `pageIndex` from 1, and each page reports `totalPages`. A walk asks
+for page 1, 2, ... and stops at the first of:
+
+* the page the latest answer's `totalPages` names as the last;
+* an empty page, or a page shorter than its reported `size` (nothing can follow it);
+* a hard stop at twice the first page's `totalPages`, plus one, so that a directory that keeps
+  growing (or a server that keeps raising `totalPages`) can never make the walk endless.
+
+If users are added or removed while a walk runs, it neither loops nor fails, but like any offset
+pagination it sees the directory as it is when each page is served: a removal can shift a user
+from a page not yet read to one already read (that user is then missed), and an insertion can
+shift one forward onto the next page (that user is then yielded twice). Users appended at the
+end are yielded if their page is reached within the bounds above.
+
+With `concurrency=N` (async only) the first page is fetched alone, to learn `totalPages`; then up
+to N pages are in flight at once, and pages are still yielded in page order. At most N pages
+wait in memory besides the one being consumed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from cloudcx_openapi.models.user import User
+from cloudcx_openapi.models.user_page import UserPage
+
+__all__ = ["AsyncWalk", "async_items", "async_pages", "sync_items", "sync_pages"]
+
+T = TypeVar("T")
+
+SyncFetch = Callable[[int], UserPage]
+AsyncFetch = Callable[[int], Awaitable[UserPage]]
+
+
+class _Bounds:
+    """The stop rules of one walk, updated by each page as it is consumed."""
+
+    def __init__(self) -> None:
+        self.hard_stop: int | None = None
+        self.last = 1
+
+    def goes_on(self, index: int, page: UserPage) -> bool:
+        """Whether the walk continues past page `index`, which returned `page`."""
+        if self.hard_stop is None:
+            self.hard_stop = 2 * page.total_pages + 1
+        self.last = min(page.total_pages, self.hard_stop)
+        if not page.content or len(page.content) < page.size:
+            return False
+        return index < self.last
+
+
+def sync_pages(fetch: SyncFetch) -> Iterator[UserPage]:
+    """Yield each page in order, fetching one at a time."""
+    bounds = _Bounds()
+    index = 1
+    while True:
+        page = fetch(index)
+        yield page
+        if not bounds.goes_on(index, page):
+            return
+        index += 1
+
+
+def sync_items(pages: Iterator[UserPage]) -> Iterator[User]:
+    """Yield every user of every page."""
+    for page in pages:
+        yield from page.content
+
+
+def _retrieve(task: asyncio.Future[UserPage]) -> None:
+    # A prefetch abandoned by a walk that ended early must not be reported as an exception
+    # "never retrieved": its result is simply not wanted.
+    if not task.cancelled():
+        task.exception()
+
+
+async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[UserPage, None]:
+    """Yield each page in order, with up to `concurrency` pages in flight after the first."""
+    bounds = _Bounds()
+    first = await fetch(1)
+    yield first
+    if not bounds.goes_on(1, first):
+        return
+    window: deque[tuple[int, asyncio.Future[UserPage]]] = deque()
+    next_index = 2
+    try:
+        while True:
+            while len(window) < concurrency and next_index <= bounds.last:
+                prefetch = asyncio.ensure_future(fetch(next_index))
+                prefetch.add_done_callback(_retrieve)
+                window.append((next_index, prefetch))
+                next_index += 1
+            if not window:
+                return
+            index, pending = window.popleft()
+            page = await pending
+            yield page
+            if not bounds.goes_on(index, page):
+                return
+    finally:
+        for _, abandoned in window:
+            abandoned.cancel()
+        if window:
+            await asyncio.gather(*(future for _, future in window), return_exceptions=True)
+
+
+async def async_items(pages: AsyncWalk[UserPage]) -> AsyncGenerator[User, None]:
+    """Yield every user of every page."""
+    async with pages:
+        async for page in pages:
+            for user in page.content:
+                yield user
+
+
+class AsyncWalk(Generic[T]):
+    """An async iterator over a walk; close it (or use `async with`) to stop one early.
+
+    Breaking out of `async for` leaves prefetches in flight until the walk is closed or
+    garbage-collected; `aclose()` cancels them at once.
+    """
+
+    def __init__(self, generator: AsyncGenerator[T, None]) -> None:
+        self._generator = generator
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        """Return the next item, fetching as needed."""
+        return await self._generator.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the walk and cancel any prefetch still in flight."""
+        await self._generator.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

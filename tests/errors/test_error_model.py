@@ -1,0 +1,129 @@
+"""The error hierarchy, and errors that do not come from a server's answer."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+
+import cloudcx
+from cloudcx import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AsyncCloudCX,
+    AuthenticationError,
+    CloudCX,
+    CloudCXError,
+    ConfigurationError,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from cloudcx._response import describe_url
+from cloudcx.testing import Fault, Simulator
+from tests.retries._support import FakeTime, credentials
+
+API_ERRORS = [
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+]
+
+
+def test_every_exported_error_is_a_cloudcx_error() -> None:
+    errors = [getattr(cloudcx, name) for name in cloudcx.__all__ if name.endswith("Error")]
+    assert len(errors) == 12
+    assert all(issubclass(error, CloudCXError) for error in errors)
+
+
+def test_the_hierarchy_is_the_issues() -> None:
+    assert all(issubclass(error, APIError) for error in API_ERRORS)
+    assert issubclass(APITimeoutError, APIConnectionError)
+    assert not issubclass(APIConnectionError, APIError)
+    assert not issubclass(InvalidResponseError, APIError)
+
+
+def test_api_error_describes_the_request_without_secrets() -> None:
+    url = describe_url(
+        httpx.URL("https://user:pw@cx.example.net/openapi/v2/user/page?pageIndex=1&token=abc")
+    )
+    assert url == "https://cx.example.net/openapi/v2/user/page?pageIndex=1&token=%2A%2A%2A"
+    error = RateLimitError("slow down", retry_after=2.0, code="4290", method="GET", url=url)
+    assert error.retry_after == 2.0
+    assert error.status_code == 429
+    assert str(error) == f"slow down | code=4290 | status=429 | request=GET {url}"
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_refused_connection_is_retried_then_raised() -> None:
+    fake_time = FakeTime()
+    base_url = f"http://127.0.0.1:{unused_port()}"
+    with (
+        CloudCX(base_url=base_url, api_key="k", retry_policy=fake_time.policy()) as cx,
+        pytest.raises(APIConnectionError) as info,
+    ):
+        cx.users.list()
+    assert type(info.value) is APIConnectionError
+    assert "after 3 attempts" in str(info.value)
+    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert fake_time.sleeps == [0.5, 1.0]
+
+
+@pytest.mark.anyio
+async def test_refused_connection_is_retried_then_raised_async() -> None:
+    fake_time = FakeTime()
+    base_url = f"http://127.0.0.1:{unused_port()}"
+    async with AsyncCloudCX(base_url=base_url, api_key="k", retry_policy=fake_time.policy()) as cx:
+        with pytest.raises(APIConnectionError):
+            await cx.users.list()
+    assert fake_time.sleeps == [0.5, 1.0]
+
+
+def test_a_closed_client_raises_a_typed_error() -> None:
+    with Simulator(users=3) as sim:
+        cx = CloudCX(**credentials(sim))
+        cx.close()
+        with pytest.raises(APIConnectionError, match="closed"):
+            cx.users.list()
+        with pytest.raises(APIConnectionError):
+            list(cx.users.iter())
+
+
+@pytest.mark.anyio
+async def test_a_closed_async_client_raises_a_typed_error() -> None:
+    with Simulator(users=3) as sim:
+        cx = AsyncCloudCX(**credentials(sim))
+        await cx.close()
+        with pytest.raises(APIConnectionError, match="closed"):
+            await cx.users.list()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"page_index": "1"}, {"page_index": 0}, {"page_size": 101}, {"keywords": 5}],
+)
+def test_bad_arguments_raise_configuration_errors(arguments: dict[str, object]) -> None:
+    with Simulator(users=3) as sim, CloudCX(**credentials(sim)) as cx:
+        with pytest.raises(ConfigurationError):
+            cx.users.list(**arguments)  # type: ignore[arg-type]
+        assert sim.api_requests == 0
+
+
+def test_decode_errors_keep_the_original_chained() -> None:
+    with Simulator(users=3) as sim, CloudCX(**credentials(sim)) as cx:
+        sim.inject(Fault.not_json(), route="users")
+        with pytest.raises(InvalidResponseError) as info:
+            cx.users.list()
+    assert isinstance(info.value.__cause__, ValueError)

@@ -1,0 +1,1 @@
+"""Pagination tests build their own simulators, sized per case."""

@@ -1,0 +1,78 @@
+"""The retry policy's pure parts: `Retry-After` parsing, full-jitter backoff, validation."""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, RetryPolicy
+from cloudcx._retry import RETRY_STATUSES, parse_retry_after
+
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("0", 0.0),
+        ("7", 7.0),
+        (" 2.5 ", 2.5),
+        ("-3", 0.0),
+        (email.utils.formatdate(NOW + 42, usegmt=True), 42.0),
+        (email.utils.formatdate(NOW - 42, usegmt=True), 0.0),
+    ],
+)
+def test_retry_after_is_read_as_seconds_or_a_date(header: str, seconds: float) -> None:
+    assert parse_retry_after(header, now=NOW) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("header", [None, "", "soon", "nan", "inf", "1e400", "Wed, 99 Foo"])
+def test_unusable_retry_after_is_ignored(header: str | None) -> None:
+    assert parse_retry_after(header, now=NOW) is None
+
+
+def test_backoff_is_full_jitter_under_a_doubling_capped_bound() -> None:
+    bounds: list[float] = []
+
+    def jitter(upper: float) -> float:
+        bounds.append(upper)
+        return upper / 2
+
+    policy = RetryPolicy(jitter=jitter)
+    waits = [policy.backoff(retry) for retry in range(7)]
+    assert bounds == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+    assert waits == [bound / 2 for bound in bounds]
+
+
+def test_default_jitter_stays_within_its_bound() -> None:
+    policy = RetryPolicy()
+    waits = [policy.backoff(3) for _ in range(200)]
+    assert all(0.0 <= wait <= 4.0 for wait in waits)
+    assert len(set(waits)) > 1  # random, not fixed
+
+
+def test_a_jitter_function_cannot_push_a_wait_out_of_bounds() -> None:
+    assert RetryPolicy(jitter=lambda upper: upper * 10).backoff(0) == 0.5
+    assert RetryPolicy(jitter=lambda upper: -1.0).backoff(0) == 0.0
+
+
+def test_the_retried_statuses_are_the_issues() -> None:
+    assert frozenset({408, 429, 502, 503, 504}) == RETRY_STATUSES
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"base_delay": -1}, {"max_delay": "8"}, {"max_retry_after": True}, {"deadline": 0}],
+)
+def test_policy_refuses_bad_settings(settings: dict[str, object]) -> None:
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(**settings)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("max_retries", [-1, 1.5, True])
+def test_clients_refuse_bad_max_retries(max_retries: object) -> None:
+    with pytest.raises(ConfigurationError):
+        CloudCX(base_url="http://127.0.0.1:9", api_key="k", max_retries=max_retries)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        AsyncCloudCX(base_url="http://127.0.0.1:9", api_key="k", max_retries=max_retries)  # type: ignore[arg-type]
