@@ -1,9 +1,9 @@
 """From an HTTP response to a typed result or a typed error.
 
-The generated models build attrs objects but trust the body's types; this module checks the
-shape the spec promises first (required fields present, each of its type), so that a broken
-body becomes an `InvalidResponseError` instead of a `KeyError` deep inside, or a wrong-typed
-value that fails later in the caller's code.
+The generated models check the shape the spec promises (required fields present, each of its
+type: see generator/templates/); this module turns their refusal into an `InvalidResponseError`
+that names the field, instead of a `KeyError` deep inside, or a wrong-typed value that fails
+later in the caller's code.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
+from cloudcx_openapi.models.user import User
 from cloudcx_openapi.models.user_page import UserPage
-from cloudcx_openapi.models.user_page_envelope import UserPageEnvelope
 
 from ._exceptions import (
     APIError,
@@ -148,40 +148,35 @@ def raise_for_status(response: httpx.Response) -> None:
     raise APIError(text, code=code, status_code=status, **where)
 
 
-_PAGE_INTS = ("totalPages", "totalElements", "size", "number", "numberOfElements")
-_USER_STRINGS = ("id", "loginCode", "firstName", "lastName", "email")
-_USER_NULLABLE = ("phoneNumber", "uniqueCode")
+_PAGE_COUNTS = ("totalPages", "totalElements", "size", "number", "numberOfElements")
+# What a generated `from_dict` raises on a body that breaks the schema: a missing field
+# (KeyError), a wrong-typed one (TypeError) or a malformed UUID (ValueError).
+_DECODE_ERRORS = (KeyError, TypeError, ValueError)
 
 
-def _shape_error(data: Any) -> str | None:
-    """Describe the first way `data` breaks the UserPage schema, or return None if it fits."""
-    if not isinstance(data, dict):
-        return "data is not an object"
-    for name in _PAGE_INTS:
-        value = data.get(name)
-        if name not in data:
-            return f"data.{name} is missing"
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return f"data.{name} is not a non-negative integer"
+def _reason(where: str, exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"{where}.{exc.args[0]} is missing"
+    return f"{where}: {exc}"
+
+
+def _shape_error(data: Any, exc: Exception) -> str:
+    """Say where `data` breaks the UserPage schema, once the generated decoder has refused it.
+
+    The generated `from_dict` checks every field (required, typed) and names the field, but not
+    which user of the page it was in; finding that again costs nothing on the success path.
+    """
     content = data.get("content")
-    if not isinstance(content, list):
-        return "data.content is missing or not a list"
-    for index, user in enumerate(content):
-        where = f"data.content[{index}]"
-        if not isinstance(user, dict):
-            return f"{where} is not an object"
-        for name in _USER_STRINGS:
-            if not isinstance(user.get(name), str):
-                return f"{where}.{name} is missing or not a string"
-        for name in _USER_NULLABLE:
-            if name not in user:
-                return f"{where}.{name} is missing"
-            if user[name] is not None and not isinstance(user[name], str):
-                return f"{where}.{name} is not a string or null"
-        roles = user.get("roles")
-        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-            return f"{where}.roles is missing or not a list of strings"
-    return None
+    if isinstance(content, list):
+        for index, user in enumerate(content):
+            where = f"data.content[{index}]"
+            if not isinstance(user, dict):
+                return f"{where} is not an object"
+            try:
+                User.from_dict(user)
+            except _DECODE_ERRORS as user_exc:
+                return _reason(where, user_exc)
+    return _reason("data", exc)
 
 
 def decode_user_page(response: httpx.Response) -> UserPage:
@@ -202,13 +197,28 @@ def decode_user_page(response: httpx.Response) -> UserPage:
             method=response.request.method,
             url=describe_url(response.request.url),
         )
-    problem = _shape_error(body.get("data"))
-    if problem is not None:
-        raise invalid_response(response, f"the page breaks the API's schema: {problem}")
+    # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
+    # so the page is decoded directly: its generated `from_dict` is strict (see
+    # generator/templates/cloudcx_from_dict.jinja).
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise invalid_response(response, "the page breaks the API's schema: data is not an object")
     try:
-        envelope = UserPageEnvelope.from_dict(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise invalid_response(response, f"the page could not be decoded: {exc}") from exc
-    if not isinstance(envelope.data, UserPage):
-        raise invalid_response(response, "the page could not be decoded")
-    return envelope.data
+        page = UserPage.from_dict(data)
+    except _DECODE_ERRORS as exc:
+        problem = _shape_error(data, exc)
+        raise invalid_response(response, f"the page breaks the API's schema: {problem}") from exc
+    # `minimum: 0` is the one constraint the generated checks do not carry.
+    counts = (
+        page.total_pages,
+        page.total_elements,
+        page.size,
+        page.number,
+        page.number_of_elements,
+    )
+    if min(counts) < 0:
+        name = next(name for name, count in zip(_PAGE_COUNTS, counts, strict=True) if count < 0)
+        raise invalid_response(
+            response, f"the page breaks the API's schema: data.{name} is not a non-negative integer"
+        )
+    return page

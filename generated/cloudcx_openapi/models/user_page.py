@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="UserPage")
+_NAMES = (
+    "totalPages",
+    "totalElements",
+    "size",
+    "number",
+    "numberOfElements",
+    "content",
+)
+_FIELDS = itemgetter(*_NAMES)
+_KEYS = frozenset(_NAMES)
 
 
 @_attrs_define
@@ -66,34 +77,43 @@ class UserPage:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.user import User  # noqa: PLC0415
 
-        d = dict(src_dict)
-        total_pages = d.pop("totalPages")
+        (
+            total_pages,
+            total_elements,
+            size,
+            number,
+            number_of_elements,
+            content,
+        ) = _FIELDS(src_dict)
+        if isinstance(total_pages, bool) or not isinstance(total_pages, int):
+            raise TypeError("UserPage.totalPages must be an integer, not " + type(total_pages).__name__)
 
-        total_elements = d.pop("totalElements")
+        if isinstance(total_elements, bool) or not isinstance(total_elements, int):
+            raise TypeError("UserPage.totalElements must be an integer, not " + type(total_elements).__name__)
 
-        size = d.pop("size")
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError("UserPage.size must be an integer, not " + type(size).__name__)
 
-        number = d.pop("number")
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise TypeError("UserPage.number must be an integer, not " + type(number).__name__)
 
-        number_of_elements = d.pop("numberOfElements")
+        if isinstance(number_of_elements, bool) or not isinstance(number_of_elements, int):
+            raise TypeError("UserPage.numberOfElements must be an integer, not " + type(number_of_elements).__name__)
 
-        content = []
-        _content = d.pop("content")
-        for content_item_data in _content:
-            content_item = User.from_dict(content_item_data)
-
-            content.append(content_item)
+        if not isinstance(content, list):
+            raise TypeError("UserPage.content must be a list, not " + type(content).__name__)
+        content = [User.from_dict(_item) for _item in content]
 
         user_page = cls(
-            total_pages=total_pages,
-            total_elements=total_elements,
-            size=size,
-            number=number,
-            number_of_elements=number_of_elements,
-            content=content,
+            total_pages,
+            total_elements,
+            size,
+            number,
+            number_of_elements,
+            content,
         )
-
-        user_page.additional_properties = d
+        if len(src_dict) > 6:
+            user_page.additional_properties = {key: value for key, value in src_dict.items() if key not in _KEYS}
         return user_page
 
     @property
