@@ -88,3 +88,19 @@ def test_no_progress_when_stderr_is_piped(env: Env, sim: Simulator) -> None:
     assert not PROGRESS.search(result.terminal)
     assert "\x1b" not in result.terminal
     assert len(_table_lines(result.terminal)) == 61
+
+
+def test_an_empty_answer_at_the_prompt_is_exit_2(env: Env, sim: Simulator) -> None:
+    environ = password_env(env, sim, password=False)
+    result = run_in_terminal(["token"], environ, answer=("Password for", ""))
+    assert result.returncode == 2
+    assert "configuration error: no password entered" in result.terminal
+    assert sim.token_requests == 0
+
+
+def test_no_prompt_when_the_user_is_not_configured(env: Env, sim: Simulator) -> None:
+    environ = password_env(env, sim, password=False) | {"CLOUDCX_USERNAME": ""}
+    result = run_in_terminal(["token"], environ)
+    assert result.returncode == 2
+    assert "Password for" not in result.terminal
+    assert "missing `username` (or CLOUDCX_USERNAME)" in result.terminal

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from .._client import CloudCX
+from .._exceptions import ConfigurationError
 from .._secrets import Secret
 from .._token_store import FileTokenStore
 from ._settings import Settings
@@ -19,16 +20,23 @@ log = logging.getLogger("cloudcx.cli")
 def prompt_for_password(settings: Settings) -> Settings:
     """Ask for the password, without echo, when the password grant lacks one and stdin is a tty.
 
-    Not interactive: the settings are returned as they are, and the client's configuration
-    check names the missing `CLOUDCX_PASSWORD`.
+    Only the password is asked for, and only once the client ID and the username are known:
+    otherwise the configuration check that follows names what is missing. Not interactive, the
+    settings are returned as they are, and that check names `CLOUDCX_PASSWORD`.
     """
-    if settings.auth_mode != "password grant" or "password" in settings.values:
+    if "password" in settings.values or not sys.stdin.isatty():
         return settings
-    if not sys.stdin.isatty():
+    if not all(name in settings.values for name in ("client_id", "username")):
         return settings
-    who = settings.get("username") or "the CloudCX user"
-    # getpass writes the prompt to, and reads from, the terminal itself, with echo off.
-    password = getpass.getpass(f"Password for {who}: ")
+    if "api_key" in settings.values:
+        return settings
+    try:
+        # getpass writes the prompt to, and reads from, the terminal itself, with echo off.
+        password = getpass.getpass(f"Password for {settings.get('username')}: ")
+    except EOFError:
+        password = ""
+    if not password:
+        raise ConfigurationError("no password entered")
     return settings.with_value("password", Secret(password), "prompt")
 
 
