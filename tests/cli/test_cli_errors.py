@@ -101,14 +101,15 @@ def test_no_connection_is_exit_4(env: Env) -> None:
 
 
 def test_debug_adds_the_traceback_and_the_debug_log(env: Env, sim: Simulator) -> None:
-    sim.inject(Fault.envelope_error("1002", "tenant suspended", 200), route="users", count=2)
     environ = password_env(env, sim)
+    token = run(["token", "--raw"], environ).stdout.strip()
+    sim.inject(Fault.envelope_error("1002", "tenant suspended", 200), route="users", count=2)
     result = run(["--debug", "users", "list"], environ)
     assert result.returncode == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert " DEBUG cloudcx" in result.stderr
     assert result.stderr.splitlines()[-1].startswith("cloudcx: API error: ")
-    for secret in (sim.password, sim.client_secret):
+    for secret in (sim.password, sim.client_secret, token):
         assert secret not in result.stderr
     # Accepted after the command's name too.
     after = run(["users", "list", "--debug"], environ)
