@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TextIO
 
@@ -21,6 +22,7 @@ __all__ = [
     "FORMATS",
     "TABLE_COLUMNS",
     "RowWriter",
+    "display_width",
     "make_writer",
     "parse_columns",
 ]
@@ -131,6 +133,14 @@ class _CsvWriter:
         self._out.flush()
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: wide (CJK) characters 2, combining marks 0."""
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
+    )
+
+
 class _TableWriter:
     def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
         self._out, self._columns = out, columns
@@ -138,7 +148,10 @@ class _TableWriter:
         self._started = False
 
     def _line(self, cells: Sequence[str]) -> str:
-        padded = (cell.ljust(width) for cell, width in zip(cells, self._widths, strict=True))
+        padded = (
+            cell + " " * (width - display_width(cell))
+            for cell, width in zip(cells, self._widths, strict=True)
+        )
         return _GAP.join(padded).rstrip() + "\n"
 
     def write(self, users: Iterable[User]) -> None:
@@ -147,7 +160,10 @@ class _TableWriter:
             for user in users
         ]
         for row in rows:
-            self._widths = [max(w, len(cell)) for w, cell in zip(self._widths, row, strict=True)]
+            self._widths = [
+                max(width, display_width(cell))
+                for width, cell in zip(self._widths, row, strict=True)
+            ]
         if not self._started and rows:
             self._out.write(self._line(self._columns))
             self._started = True
