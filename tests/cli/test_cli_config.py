@@ -91,6 +91,7 @@ def test_config_show_masks_every_secret(env: Env, sim: Simulator) -> None:
     assert shown["client_secret"][0] == "******" + sim.client_secret[-4:]
     assert shown["password"] == ("**********", "CLOUDCX_PASSWORD")
     assert shown["api_key"] == ("-",)
+    assert shown["token"] == ("store", str(env.token_file))
     assert shown["auth"] == ("password", "grant")
 
     with_key = run(["config", "show"], api_key_env(env, sim) | {"CLOUDCX_CONFIG": "/nonexistent"})

@@ -14,7 +14,7 @@ from datetime import datetime
 from .._client import CloudCX
 from .._exceptions import ConfigurationError
 from .._secrets import Secret, mask
-from .._token_store import FileTokenStore, token_store_key
+from .._token_store import FileTokenStore, default_token_path, token_store_key
 from ._errors import EXIT_OK
 from ._output import COLUMNS, TABLE_COLUMNS, RowWriter, make_writer, parse_columns
 from ._progress import Progress
@@ -150,6 +150,7 @@ def config_show(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         ("profile", settings.profile, settings.profile_source),
         ("config file", f"{settings.config_file}{found}", ""),
+        ("token store", str(default_token_path()), ""),
         ("auth", settings.auth_mode, ""),
     ]
     for name in FIELDS:
@@ -165,7 +166,7 @@ def config_show(args: argparse.Namespace, settings: Settings) -> int:
         else:
             rows.append((name, setting.value, setting.source))
     width = max(len(name) for name, _, _ in rows) + 2
-    # The config file's path is long and has no source: it does not set the column's width.
+    # Paths are long and have no source: they do not set the column's width.
     value_width = max((len(value) for _, value, source in rows if source), default=0) + 2
     for name, value, source in rows:
         print(f"{name:<{width}}{value:<{value_width}}{source}".rstrip())
