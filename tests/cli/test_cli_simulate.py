@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import signal
+import socket
 import subprocess
 from collections.abc import Iterator
 
@@ -89,3 +90,17 @@ def test_simulate_json_prints_one_line(env: Env) -> None:
         assert len(json.loads(listed.stdout)) == 3
         process.terminate()
         assert process.wait(timeout=TIMEOUT) == 0
+
+
+def test_simulate_reports_a_busy_port_or_a_bad_setting(env: Env) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        taken = run(["simulate", "--port", str(port)], env.values)
+    assert taken.returncode == 1
+    assert taken.stderr.count("\n") == 1
+    assert taken.stdout == ""
+    negative = run(["simulate", "--users", "-1"], env.values)
+    assert negative.returncode == 2
+    assert "users must be >= 0" in negative.stderr
