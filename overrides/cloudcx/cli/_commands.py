@@ -12,6 +12,7 @@ import sys
 from datetime import datetime
 
 from .._client import CloudCX
+from .._config import ClientConfig, resolve_config
 from .._exceptions import ConfigurationError
 from .._secrets import Secret, mask
 from .._token_store import FileTokenStore, default_token_path, token_store_key
@@ -116,32 +117,28 @@ def logout(args: argparse.Namespace, settings: Settings) -> int:
     if settings.auth_mode != "password grant":
         print("nothing to log out: no password-grant user is configured", file=sys.stderr)
         return EXIT_OK
-    config = _key_config(settings)
+    config = _account(settings)
+    key = token_store_key(config.token_url, config.client_id or "", config.username or "")
     store = FileTokenStore()
-    key = token_store_key(config[0], config[1], config[2])
     removed = store.load(key) is not None
     store.delete(key)
-    who = f"{config[2]} at {config[0]}"
+    who = f"{config.username} at {config.token_url}"
     print(f"logged out {who}" if removed else f"no stored token for {who}", file=sys.stderr)
     return EXIT_OK
 
 
-def _key_config(settings: Settings) -> tuple[str, str, str]:
-    """The (token_url, client_id, username) the stored token is filed under."""
-    from .._config import resolve_config
-
-    # The key does not involve the password; a placeholder lets the usual validation and URL
-    # normalisation run without prompting for one.
-    config = resolve_config(
+def _account(settings: Settings) -> ClientConfig:
+    """The validated configuration, without asking for the password: the store key needs none."""
+    return resolve_config(
         base_url=settings.get("base_url"),
         token_url=settings.get("token_url"),
         client_id=settings.get("client_id"),
         client_secret=settings.get("client_secret"),
         username=settings.get("username"),
+        # A placeholder lets the usual validation and URL normalisation run; it is never sent.
         password=settings.get("password") or "unused",
         environ={},
     )
-    return config.token_url, config.client_id or "", config.username or ""
 
 
 def config_show(args: argparse.Namespace, settings: Settings) -> int:
