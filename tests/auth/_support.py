@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import socketserver
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,3 +81,28 @@ class LogCapture(logging.Handler):
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+def error_text(exc: BaseException) -> str:
+    """Everything an exception shows: str, repr, args and attributes, along its chain."""
+    parts: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None:
+        parts += [str(seen), repr(seen), repr(seen.args), repr(vars(seen))]
+        seen = seen.__cause__ or seen.__context__
+    return "\n".join(parts)
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[str]:
+    """Run a loopback test server on a thread; yield its base URL; stop and close it after."""
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        address = server.server_address
+        assert isinstance(address, tuple)
+        yield f"http://{address[0]!s}:{address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
