@@ -40,6 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Stay quiet."""
 
     def do_GET(self) -> None:
+        length = self.headers.get("Content-Length", "0")
+        self.rfile.read(int(length) if length.isdigit() else 0)
         server = self.server
         assert isinstance(server, ScriptedServer)
         reply = server.reply
@@ -55,6 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
         self.close_connection = True
+
+    do_POST = do_GET
 
 
 @pytest.fixture(scope="module")
