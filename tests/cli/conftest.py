@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -180,3 +181,22 @@ def run_in_terminal(
 
 
 ERASE = re.compile(r"\r\x1b\[K")
+
+
+def read_until(stream: IO[bytes], marker: bytes, timeout: float = TIMEOUT) -> bytes:
+    """Read a pipe until `marker` has arrived (or it closes); fails after `timeout` seconds.
+
+    Reads the descriptor directly, so that nothing is held in a Python buffer and a later
+    `communicate()` returns exactly what follows.
+    """
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([stream], [], [], max(0.0, left))
+        assert ready, f"no {marker!r} within {timeout} s; got {data!r}"
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            break
+        data += chunk
+    return data

@@ -41,10 +41,10 @@ def test_an_error_envelope_is_one_line_and_exit_1(env: Env, sim: Simulator) -> N
 
 
 def test_an_unreadable_answer_is_exit_1(env: Env, sim: Simulator) -> None:
-    sim.inject(Fault.html(), route="users", count=10)
+    sim.inject(Fault.wrong_type("totalPages", "many"), route="users")
     result = run(["users", "list"], api_key_env(env, sim))
     assert result.returncode == 1
-    _one_line(result.stderr)
+    assert "totalPages" in _one_line(result.stderr)
 
 
 def test_usage_errors_are_exit_2(

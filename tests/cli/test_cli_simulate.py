@@ -11,17 +11,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import CLOUDCX, TIMEOUT, Env, run
+from .conftest import CLOUDCX, TIMEOUT, Env, read_until, run
 
 
 @pytest.fixture
-def simulate(env: Env) -> Iterator[subprocess.Popen[str]]:
+def simulate(env: Env) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         [CLOUDCX, "simulate", "--port", "0", "--users", "30", "--token-ttl", "120"],
         env=env.values,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         yield process
@@ -31,17 +30,18 @@ def simulate(env: Env) -> Iterator[subprocess.Popen[str]]:
         process.communicate(timeout=TIMEOUT)
 
 
-def _read_banner(process: subprocess.Popen[str]) -> list[str]:
+def _read_banner(process: subprocess.Popen[bytes]) -> list[str]:
+    """The banner's lines, up to the last one: the commented-out API key export."""
     assert process.stdout is not None
-    lines: list[str] = []
-    while not lines or not lines[-1].startswith("#   export CLOUDCX_API_KEY="):
-        line = process.stdout.readline()
-        assert line, "cloudcx simulate ended before printing its banner"
-        lines.append(line.rstrip("\n"))
-    return lines
+    text = read_until(process.stdout, b"#   export CLOUDCX_API_KEY=")
+    while not text.endswith(b"\n"):
+        more = read_until(process.stdout, b"\n")
+        assert more, "cloudcx simulate ended before printing its banner"
+        text += more
+    return text.decode().splitlines()
 
 
-def test_simulate_prints_exports_that_work(env: Env, simulate: subprocess.Popen[str]) -> None:
+def test_simulate_prints_exports_that_work(env: Env, simulate: subprocess.Popen[bytes]) -> None:
     banner = _read_banner(simulate)
     base_url = banner[0].split()[3].rstrip(";")
     assert base_url.startswith("http://127.0.0.1:")
@@ -79,10 +79,9 @@ def test_simulate_json_prints_one_line(env: Env) -> None:
         [CLOUDCX, "simulate", "--json", "--users", "3"],
         env=env.values,
         stdout=subprocess.PIPE,
-        text=True,
     ) as process:
         assert process.stdout is not None
-        endpoint = json.loads(process.stdout.readline())
+        endpoint = json.loads(read_until(process.stdout, b"\n"))
         listed = run(
             ["users", "list", "--format", "json"],
             env.with_(CLOUDCX_BASE_URL=endpoint["base_url"], CLOUDCX_API_KEY=endpoint["api_key"]),

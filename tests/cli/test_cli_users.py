@@ -7,9 +7,9 @@ import io
 import json
 import subprocess
 
-from cloudcx.testing import Simulator
+from cloudcx.testing import Fault, Simulator
 
-from .conftest import CLOUDCX, TIMEOUT, Env, api_key_env, run
+from .conftest import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
 
 ALL_FIELDS = [
     "id",
@@ -161,3 +161,24 @@ def test_a_closed_pipe_ends_the_listing_quietly(env: Env) -> None:
     assert json.loads(first)["loginCode"] == big.username
     assert process.returncode == 141
     assert stderr == b""
+
+
+def test_all_writes_each_page_before_fetching_the_next(env: Env, sim: Simulator) -> None:
+    # Each page takes a while; once page 1's rows are out, later pages are made to fail. Rows
+    # buffered until the end would never be seen.
+    sim.set_latency(0.3)
+    process = subprocess.Popen(
+        [CLOUDCX, "users", "list", "--all", "--format", "jsonl"],
+        env=api_key_env(env, sim),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    start = read_until(process.stdout, b"\n")
+    sim.inject(Fault.envelope_error("5000", "page unavailable", 200), route="users", count=10)
+    rest, stderr = process.communicate(timeout=TIMEOUT)
+    rows = (start + rest).decode().splitlines()
+    assert process.returncode == 1
+    assert b"page unavailable" in stderr
+    assert len(rows) in (25, 50)
+    assert json.loads(rows[0])["loginCode"] == sim.username
