@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, NotFoundError, User
+from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, NotFoundError, User, UserPage
 from cloudcx.testing import Fault, Simulator
 from tests.retries._support import credentials
 
@@ -278,3 +278,30 @@ async def test_breaking_out_without_closing_leaves_nothing_behind() -> None:
                 break
             page = await cx.users.list()
         assert page.total_elements == 250
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("concurrency", [1, 3, 8])
+async def test_prefetch_keeps_up_to_n_pages_in_flight(
+    concurrency: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_flight = 0
+    most = 0
+    with directory(400) as sim:
+        sim.set_latency(0.02)
+        async with AsyncCloudCX(**credentials(sim)) as cx:
+            fetch_page = cx.users._get
+
+            async def counted(kwargs: dict[str, object]) -> UserPage:
+                nonlocal in_flight, most
+                in_flight += 1
+                most = max(most, in_flight)
+                try:
+                    return await fetch_page(kwargs)
+                finally:
+                    in_flight -= 1
+
+            monkeypatch.setattr(cx.users, "_get", counted)
+            walk = cx.users.iter(page_size=20, concurrency=concurrency)
+            assert len([user async for user in walk]) == 400
+    assert most == concurrency
