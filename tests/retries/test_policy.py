@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email.utils
 
+import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, RetryPolicy
-from cloudcx._retry import RETRY_STATUSES, parse_retry_after
+from cloudcx._retry import RETRY_STATUSES, RetryTransport, parse_retry_after
+from tests.retries._support import FakeTime
 
 NOW = 1_700_000_000.0
 
@@ -76,3 +78,34 @@ def test_clients_refuse_bad_max_retries(max_retries: object) -> None:
         CloudCX(base_url="http://127.0.0.1:9", api_key="k", max_retries=max_retries)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError):
         AsyncCloudCX(base_url="http://127.0.0.1:9", api_key="k", max_retries=max_retries)  # type: ignore[arg-type]
+
+
+def test_a_broken_connection_is_resent_only_when_that_is_safe() -> None:
+    # A unit test of the transport's one decision, on a mock network that always fails.
+    sent: list[str] = []
+    failure: type[httpx.TransportError] = httpx.ReadError
+
+    def network(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        raise failure("broken", request=request)
+
+    transport = RetryTransport(
+        httpx.MockTransport(network),
+        policy=FakeTime().policy(),
+        resendable_urls=["http://cx.test/oauth/token"],
+    )
+    with httpx.Client(transport=transport) as http:
+        for method, url, attempts in [
+            ("POST", "http://cx.test/other", 1),  # may have been processed: not resent
+            ("POST", "http://cx.test/oauth/token", 3),  # the token request: safe to resend
+            ("GET", "http://cx.test/openapi/v2/user/page?pageIndex=2", 3),  # idempotent
+        ]:
+            sent.clear()
+            with pytest.raises(httpx.ReadError):
+                http.request(method, url)
+            assert len(sent) == attempts, url
+        failure = httpx.ConnectError  # nothing was sent: any method is resent
+        sent.clear()
+        with pytest.raises(httpx.ConnectError):
+            http.post("http://cx.test/other")
+        assert len(sent) == 3
