@@ -136,6 +136,29 @@ class _Current:
     margin: float
 
 
+@dataclass(frozen=True, slots=True)
+class _LoadStore:
+    """Step: read the token store (result: a `Token` or `None`; failures are logged)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Send:
+    """Step: send a token request (result: the `httpx.Response`)."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True, slots=True)
+class _Announce:
+    """Step: save a new token to the store and show it to the hook (failures are logged)."""
+
+    token: Token
+
+
+_Step = _LoadStore | _Send | _Announce
+Plan = Generator[_Step, Any, Token]
+
+
 class _TokenState:
     """Everything both managers share: the cached token, the renewal policy, the outcome log."""
 
@@ -259,7 +282,56 @@ class _TokenState:
         log.debug("the stored access token is due for renewal")
         return None
 
-    def store_failed(self, action: str, exc: Exception) -> None:
+    def plan(self) -> Plan:
+        """How to obtain a token, as steps for a manager to perform (the same for both).
+
+        Sans-I/O: the plan yields `_LoadStore`, `_Send` and `_Announce` steps and receives
+        their results; a step's failure is thrown back into it, so the refresh fallback is
+        written once for the sync and the async manager.
+        """
+        if self.store_pending and self.store is not None:
+            token = self.from_store((yield _LoadStore()))
+            if token is not None:
+                return token
+        refresh = self.refresh_token
+        if refresh is not None:
+            try:
+                return (yield from self._grant(refresh))
+            except AuthenticationError as exc:
+                if not _should_fall_back(exc):
+                    raise
+                log.debug("the refresh token was refused (%s); using the password grant", exc.error)
+                self.refresh_token = None
+        return (yield from self._grant(None))
+
+    def _grant(self, refresh: Secret | None) -> Plan:
+        request = self.request(refresh)
+        sent_mono, sent_wall = self.clock(), datetime.now(UTC)
+        response = yield _Send(request)
+        token = self.accept(response, refresh=refresh, sent_mono=sent_mono, sent_wall=sent_wall)
+        yield _Announce(token)
+        return token
+
+    def load_store(self) -> Token | None:
+        """Read the store; a failing store is logged and reads as empty."""
+        if self.store is None:
+            return None
+        try:
+            return self.store.load(self.store_key)
+        except Exception as exc:
+            self._store_failed("load", exc)
+            return None
+
+    def save_store(self, token: Token) -> None:
+        """Save a new token; a failing store is logged and otherwise ignored."""
+        if self.store is None:
+            return
+        try:
+            self.store.save(self.store_key, token)
+        except Exception as exc:
+            self._store_failed("save", exc)
+
+    def _store_failed(self, action: str, exc: Exception) -> None:
         log.warning(
             "the token store failed to %s a token (%s); going on without it",
             action,
@@ -338,57 +410,47 @@ class SyncTokenManager:
         self._state.discard(token)
 
     def _obtain(self) -> Token:
-        state = self._state
-        if state.store_pending and state.store is not None:
+        plan = self._state.plan()
+        result: Any = None
+        failure: Exception | None = None
+        while True:
             try:
-                loaded = state.store.load(state.store_key)
-            except Exception as exc:
-                state.store_failed("load", exc)
-                loaded = None
-            token = state.from_store(loaded)
-            if token is not None:
+                step = plan.throw(failure) if failure is not None else plan.send(result)
+            except StopIteration as done:
+                token: Token = done.value
                 return token
-        refresh = state.refresh_token
-        if refresh is not None:
+            result, failure = None, None
             try:
-                return self._grant(refresh)
-            except AuthenticationError as exc:
-                if not _should_fall_back(exc):
-                    raise
-                log.debug("the refresh token was refused (%s); using the password grant", exc.error)
-                state.refresh_token = None
-        return self._grant(None)
+                result = self._perform(step)
+            except Exception as exc:
+                failure = exc
 
-    def _grant(self, refresh: Secret | None) -> Token:
-        state = self._state
-        assert self._send is not None, "TokenManager used before bind()"
-        request = state.request(refresh)
-        sent_mono, sent_wall = state.clock(), datetime.now(UTC)
-        try:
-            response = self._send(request)
-        except httpx.HTTPError as exc:
-            raise translate_transport_error(exc, request) from exc
-        token = state.accept(response, refresh=refresh, sent_mono=sent_mono, sent_wall=sent_wall)
-        self._announce(token)
-        return token
+    def _perform(self, step: _Step) -> Any:
+        if isinstance(step, _Send):
+            assert self._send is not None, "TokenManager used before bind()"
+            try:
+                return self._send(step.request)
+            except httpx.HTTPError as exc:
+                raise translate_transport_error(exc, step.request) from exc
+        if isinstance(step, _LoadStore):
+            return self._state.load_store()
+        self._state.save_store(step.token)
+        self._announce(step.token)
+        return None
 
     def _announce(self, token: Token) -> None:
-        state = self._state
-        if state.store is not None:
-            try:
-                state.store.save(state.store_key, token)
-            except Exception as exc:
-                state.store_failed("save", exc)
-        if self._on_token is not None:
-            try:
-                result: Any = self._on_token(token)
-                if inspect.isawaitable(result):
-                    # A coroutine on a sync client would never run: close it, and say so.
-                    if inspect.iscoroutine(result):
-                        result.close()
-                    raise TypeError("an async on_token hook needs AsyncCloudCX")
-            except Exception as exc:
-                state.hook_failed(self._on_token, exc)
+        hook = self._on_token
+        if hook is None:
+            return
+        try:
+            result: Any = hook(token)
+            if inspect.isawaitable(result):
+                # A coroutine on a sync client would never run: close it, and say so.
+                if inspect.iscoroutine(result):
+                    result.close()
+                raise TypeError("an async on_token hook needs AsyncCloudCX")
+        except Exception as exc:
+            self._state.hook_failed(hook, exc)
 
 
 class AsyncTokenManager:
@@ -455,54 +517,43 @@ class AsyncTokenManager:
         self._state.discard(token)
 
     async def _obtain(self) -> Token:
-        state = self._state
-        if state.store_pending and state.store is not None:
+        plan = self._state.plan()
+        result: Any = None
+        failure: Exception | None = None
+        while True:
             try:
-                loaded = await asyncio.to_thread(state.store.load, state.store_key)
-            except Exception as exc:
-                state.store_failed("load", exc)
-                loaded = None
-            token = state.from_store(loaded)
-            if token is not None:
+                step = plan.throw(failure) if failure is not None else plan.send(result)
+            except StopIteration as done:
+                token: Token = done.value
                 return token
-        refresh = state.refresh_token
-        if refresh is not None:
+            result, failure = None, None
             try:
-                return await self._grant(refresh)
-            except AuthenticationError as exc:
-                if not _should_fall_back(exc):
-                    raise
-                log.debug("the refresh token was refused (%s); using the password grant", exc.error)
-                state.refresh_token = None
-        return await self._grant(None)
-
-    async def _grant(self, refresh: Secret | None) -> Token:
-        state = self._state
-        assert self._send is not None, "TokenManager used before bind()"
-        request = state.request(refresh)
-        sent_mono, sent_wall = state.clock(), datetime.now(UTC)
-        try:
-            response = await self._send(request)
-        except httpx.HTTPError as exc:
-            raise translate_transport_error(exc, request) from exc
-        token = state.accept(response, refresh=refresh, sent_mono=sent_mono, sent_wall=sent_wall)
-        await self._announce(token)
-        return token
-
-    async def _announce(self, token: Token) -> None:
-        state = self._state
-        if state.store is not None:
-            try:
-                await asyncio.to_thread(state.store.save, state.store_key, token)
+                result = await self._perform(step)
             except Exception as exc:
-                state.store_failed("save", exc)
-        if self._on_token is not None:
+                failure = exc
+
+    async def _perform(self, step: _Step) -> Any:
+        state = self._state
+        if isinstance(step, _Send):
+            assert self._send is not None, "TokenManager used before bind()"
             try:
-                result = self._on_token(token)
+                return await self._send(step.request)
+            except httpx.HTTPError as exc:
+                raise translate_transport_error(exc, step.request) from exc
+        # Store I/O in a worker thread: the loop never waits on the disk.
+        if isinstance(step, _LoadStore):
+            return await asyncio.to_thread(state.load_store)
+        if state.store is not None:
+            await asyncio.to_thread(state.save_store, step.token)
+        hook = self._on_token
+        if hook is not None:
+            try:
+                result = hook(step.token)
                 if inspect.isawaitable(result):
                     await result
             except Exception as exc:
-                state.hook_failed(self._on_token, exc)
+                state.hook_failed(hook, exc)
+        return None
 
 
 # --- the httpx auth classes --------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,8 @@ from ._retry import parse_retry_after
 from ._secrets import Secret
 
 __all__ = ["Token", "build_token_request", "jwt_expiry", "parse_token_response"]
+
+_MAX_LIFETIME = 10 * 365 * 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +283,10 @@ def _token_fields(response: httpx.Response) -> dict[str, Any]:
         )
     expires_in = body.get("expires_in")
     if expires_in is not None and (
-        isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or expires_in < 0
+        isinstance(expires_in, bool)
+        or not isinstance(expires_in, (int, float))
+        or not math.isfinite(expires_in)  # json accepts NaN and Infinity
+        or expires_in < 0
     ):
         raise invalid_response(
             response, "the token response's expires_in is not a number >= 0", mask_body=True
@@ -318,7 +324,9 @@ def parse_token_response(
     if isinstance(parsed.expires_in, Unset) or parsed.expires_in is None:
         expires_at = jwt_expiry(access)
     else:
-        expires_at = sent_at + timedelta(seconds=float(parsed.expires_in))
+        # A lifetime beyond any sensible one would overflow datetime arithmetic: cap it.
+        lifetime = min(float(parsed.expires_in), _MAX_LIFETIME)
+        expires_at = sent_at + timedelta(seconds=lifetime)
     refresh = _optional_str(parsed.refresh_token)
     return Token(
         access_token=Secret(access),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -117,7 +118,11 @@ def _answer(status: int, body: object = None, **kwargs: object) -> httpx.Respons
     request = httpx.Request("POST", "https://cx.example.net/oauth/token")
     if body is None:
         return httpx.Response(status, request=request, **kwargs)  # type: ignore[arg-type]
-    return httpx.Response(status, json=body, request=request)
+    # json.dumps writes NaN and Infinity, as a careless server might.
+    content = json.dumps(body).encode()
+    return httpx.Response(
+        status, content=content, headers={"Content-Type": "application/json"}, request=request
+    )
 
 
 def test_the_old_refresh_token_is_kept_when_the_answer_has_none() -> None:
@@ -147,6 +152,8 @@ def test_the_old_refresh_token_is_kept_when_the_answer_has_none() -> None:
         ({"access_token": "tok", "token_type": "Bearer", "expires_in": "soon"}, "expires_in"),
         ({"access_token": "tok", "token_type": "Bearer", "expires_in": -1}, "expires_in"),
         ({"access_token": "tok", "token_type": "Bearer", "expires_in": True}, "expires_in"),
+        ({"access_token": "tok", "token_type": "Bearer", "expires_in": float("nan")}, "expires_in"),
+        ({"access_token": "tok", "token_type": "Bearer", "expires_in": float("inf")}, "expires_in"),
         ({"access_token": "tok", "token_type": "Bearer", "refresh_token": 5}, "refresh_token"),
         (["access_token", "tok"], "not a JSON object"),
     ],
@@ -155,6 +162,15 @@ def test_malformed_token_answers_are_typed_errors(body: object, reason: str) -> 
     with pytest.raises(InvalidResponseError, match=reason) as caught:
         parse_token_response(_answer(200, body), sent_at=_SENT)
     assert caught.value.body_excerpt == ""  # a token body is never quoted
+
+
+def test_an_absurd_lifetime_is_capped() -> None:
+    token = parse_token_response(
+        _answer(200, {"access_token": "a", "token_type": "Bearer", "expires_in": 10**30}),
+        sent_at=_SENT,
+    )
+    assert token.expires_at is not None
+    assert token.expires_at.year == 2039
 
 
 def test_token_endpoint_statuses_map_to_typed_errors() -> None:
