@@ -1,0 +1,1 @@
+"""Third-party checks of the spec: Prism, schemathesis, and clients generated in TypeScript."""

@@ -1,0 +1,55 @@
+"""The spec in TypeScript: openapi-typescript types under `tsc --strict`, and a typescript-fetch
+client from OpenAPI Generator run against the simulator (`interop/run.py`, as `make interop`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tests.contract._support import ROOT, SPEC, node_tool, run
+
+RUNNER = ROOT / "interop" / "run.py"
+
+
+def test_typescript_types_and_fetch_client_against_the_simulator(tmp_path: Path) -> None:
+    node_tool("tsc")
+    result = run([sys.executable, str(RUNNER), "--build-dir", str(tmp_path / "interop")])
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "interop: OK" in result.stdout
+    report_line = next(
+        line for line in result.stdout.splitlines() if "typescript-fetch client report" in line
+    )
+    report = json.loads(report_line.split("report ", 1)[1])
+    assert report["users"] == 60
+    assert report["tokenType"] == "Bearer"
+    assert report["expiresIn"] == 3599
+    assert report["refusedStatus"] == 401
+    assert report["searchHits"] >= 1
+    assert report["simulatorTokenRequests"] == 1
+
+
+def test_types_check_fails_when_the_spec_loosens(tmp_path: Path) -> None:
+    # usage.ts holds `@ts-expect-error` lines that only hold while the types are strict: a spec
+    # whose `phoneNumber` lost its `null` must fail the check, naming the unused directive.
+    node_tool("tsc")
+    text = SPEC.read_text()
+    nullable_phone = 'phoneNumber:\n          type: [string, "null"]'
+    assert nullable_phone in text
+    loosened = tmp_path / "cloudcx.yaml"
+    loosened.write_text(text.replace(nullable_phone, "phoneNumber:\n          type: string"))
+    result = run(
+        [
+            sys.executable,
+            str(RUNNER),
+            "--build-dir",
+            str(tmp_path / "interop"),
+            "--spec",
+            str(loosened),
+            "--types-only",
+        ]
+    )
+    assert result.returncode == 1
+    assert "Unused '@ts-expect-error' directive" in result.stderr
+    assert "usage.ts" in result.stderr

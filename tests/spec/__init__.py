@@ -1,0 +1,1 @@
+"""Checks of spec/cloudcx.yaml itself: validity, lint, reference docs, regeneration."""
