@@ -16,8 +16,11 @@ Token policy, in one place:
 * One token request at a time: callers that find the token missing or stale while a request is
   in flight wait for it and share its outcome, success or failure. The lock is held only while
   the token is obtained, never across a `yield` of the auth flow.
-* After every new token, the token store saves it and the `on_token` hook sees it; a failing
-  hook or store is logged at WARNING (without secrets) and never fails the call.
+* After every token obtained from the server, the token store saves it and then the
+  `on_token` hook sees it (not for a token taken from `token=` or the store). Both run while
+  the other callers wait for that token, so keep them quick; a failing hook or store is
+  logged at WARNING, by exception type only (its message may hold the token), and never
+  fails the call.
 * Credentials are attached only to requests for the configured API origin, and never over
   plain http:// to a host that is not loopback unless `allow_insecure_http=True`.
 """
