@@ -53,12 +53,12 @@ test: $(STAMP) $(NODE_STAMP)
 check: lint typecheck check-generated validate-spec lint-spec
 
 lint: $(STAMP)
-	$(BIN)/ruff check overrides tests examples generator
-	$(BIN)/ruff format --check overrides tests examples generator
+	$(BIN)/ruff check overrides tests examples generator interop
+	$(BIN)/ruff format --check overrides tests examples generator interop
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix overrides tests examples generator
-	$(BIN)/ruff format overrides tests examples generator
+	$(BIN)/ruff check --fix overrides tests examples generator interop
+	$(BIN)/ruff format overrides tests examples generator interop
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
