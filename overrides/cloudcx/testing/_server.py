@@ -38,6 +38,9 @@ class SimulatorServer(ThreadingHTTPServer):
     """One listening port: the API host, the token host, or both at once."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connection attempts when 16 or more clients
+    # connect at once, and the kernel's retry then stalls each of them for about a second.
+    request_queue_size = 128
     block_on_close = False
 
     def __init__(
