@@ -16,13 +16,14 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
-	node-tools lint-spec docs interop contract
+	node-tools lint-spec docs interop contract bench
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
 	@echo "make test              run the whole test suite"
 	@echo "make check             lint, format check, mypy --strict, generated-code drift, spec validation"
 	@echo "make generate          regenerate generated/ from spec/cloudcx.yaml"
+	@echo "make bench             run the benchmarks (not part of make test); figures in bench/results/latest.json"
 	@echo "make lint-spec         lint the spec with Redocly and Spectral (0 errors, 0 warnings)"
 	@echo "make docs              build the HTML API reference: docs/build/cloudcx.html"
 	@echo "make interop           TypeScript types + tsc --strict; a typescript-fetch client against the simulator"
@@ -49,6 +50,11 @@ demo: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# Ratios against baselines measured in the same run; prints a table and writes the same figures
+# as JSON to bench/results/latest.json. `make bench BENCH_ARGS=--quick` for a short smoke run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 check: lint typecheck check-generated validate-spec lint-spec
 
