@@ -6,7 +6,9 @@
 ...         print(user.login_code)
 """
 
-from ._client import DEFAULT_TIMEOUT, AsyncCloudCX, CloudCX
+import importlib
+import typing
+
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -21,11 +23,29 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
-from ._retry import RetryPolicy
 from ._secrets import Secret
-from ._token_store import FileTokenStore, TokenStore, token_store_key
 from ._version import __version__
-from .types import Token, User, UserPage
+
+if typing.TYPE_CHECKING:
+    from ._client import DEFAULT_TIMEOUT, AsyncCloudCX, CloudCX
+    from ._retry import RetryPolicy
+    from ._token_store import FileTokenStore, TokenStore, token_store_key
+    from .types import Token, User, UserPage
+
+# Imported on first use (PEP 562), so that `import cloudcx` stays cheap for what needs only
+# the exceptions: the stdlib-only simulator (`python -m cloudcx.testing`), the CLI's start-up.
+_LAZY = {
+    "DEFAULT_TIMEOUT": "._client",
+    "AsyncCloudCX": "._client",
+    "CloudCX": "._client",
+    "RetryPolicy": "._retry",
+    "FileTokenStore": "._token_store",
+    "TokenStore": "._token_store",
+    "token_store_key": "._token_store",
+    "Token": ".types",
+    "User": ".types",
+    "UserPage": ".types",
+}
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -53,3 +73,18 @@ __all__ = [
     "__version__",
     "token_store_key",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name on first use, then keep it as a plain module attribute."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the not-yet-imported public ones included."""
+    return sorted(set(globals()) | set(__all__))
