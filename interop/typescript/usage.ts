@@ -48,7 +48,7 @@ export function expiresIn(token: TokenOk): number | undefined {
   return token.expires_in;
 }
 
-/** The bearer header value, whichever of the two equivalent response aliases is used. */
+/** The `Authorization` header value for a token response. */
 export function bearer(token: TokenResponse): string {
   return `${token.token_type} ${token.access_token}`;
 }
