@@ -38,6 +38,8 @@ USERS = 60
 # Minutes are far above what any step takes (seconds); they only stop a hung tool.
 STEP_TIMEOUT = 300
 
+QUIET_TOOLS = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"}
+
 # OpenAPI Generator 7.x maps an OpenAPI 3.1 `type: "null"` schema (ErrorEnvelope.data) to a
 # model class `Null` that it never writes, so the client would not compile. Declaring `null`
 # a TypeScript primitive makes it emit the literal type `null`, which is what the spec means.
@@ -56,7 +58,8 @@ def _run(step: str, command: list[str], cwd: Path, env: dict[str, str] | None = 
     result = subprocess.run(
         command,
         cwd=cwd,
-        env=env,
+        # openapi-typescript is built on Redocly's libraries: keep them from calling home.
+        env={**(os.environ if env is None else env), **QUIET_TOOLS},
         capture_output=True,
         text=True,
         timeout=STEP_TIMEOUT,

@@ -6,6 +6,7 @@ The Node tools come from `npm ci` (the Makefile's node_modules stamp, a prerequi
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 __all__ = [
-    "GENERATED",
+    "QUIET_TOOLS",
     "ROOT",
     "SPEC",
     "PrismServer",
@@ -31,7 +32,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "cloudcx.yaml"
-GENERATED = ROOT / "generated"
 NODE_BIN = ROOT / "node_modules" / ".bin"
 #: Bounds that only catch a hung tool; every tool here answers in seconds.
 STARTUP_TIMEOUT = 60.0
@@ -59,10 +59,21 @@ def python_tool(name: str) -> str:
     return found
 
 
+#: Redocly CLI reports to its vendor and looks for updates on every run unless told not to
+#: (the Makefile exports the same); tests run it from plain `pytest` too.
+QUIET_TOOLS = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"}
+
+
 def run(command: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run a tool to completion, capturing its output as text."""
     return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+        command,
+        cwd=cwd,
+        env={**os.environ, **QUIET_TOOLS},
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
     )
 
 
