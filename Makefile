@@ -59,12 +59,12 @@ bench: $(STAMP)
 check: lint typecheck check-generated validate-spec lint-spec
 
 lint: $(STAMP)
-	$(BIN)/ruff check overrides tests examples generator interop
-	$(BIN)/ruff format --check overrides tests examples generator interop
+	$(BIN)/ruff check overrides tests examples generator interop bench
+	$(BIN)/ruff format --check overrides tests examples generator interop bench
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix overrides tests examples generator interop
-	$(BIN)/ruff format overrides tests examples generator interop
+	$(BIN)/ruff check --fix overrides tests examples generator interop bench
+	$(BIN)/ruff format overrides tests examples generator interop bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
