@@ -24,7 +24,7 @@ class TokenRequest:
     """ `password` to log in, `refresh_token` to renew. """
     client_id: str
     """ The OAuth client's ID, from Global Settings > Security > OAuth Client. """
-    client_secret: str | Unset = UNSET
+    client_secret: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ The OAuth client's secret. Sent by confidential clients, in the form body; omitted
     by public clients.
      """
@@ -33,9 +33,9 @@ class TokenRequest:
     this field `email`: the value may be the user's e-mail address, but the field name
     is `username`.
      """
-    password: str | Unset = UNSET
+    password: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ The user's password (password grant only). """
-    refresh_token: str | Unset = UNSET
+    refresh_token: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ A refresh token from an earlier token response (refresh grant only). """
     scope: str | Unset = UNSET
     """ Space-separated scopes; CloudCX defines none, so this is normally absent. """

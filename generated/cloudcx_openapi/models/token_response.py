@@ -15,7 +15,7 @@ T = TypeVar("T", bound="TokenResponse")
 class TokenResponse:
     """A successful token response (RFC 6749 §5.1)."""
 
-    access_token: str
+    access_token: str = _attrs_field(repr=False)
     """ The bearer token to send as `Authorization: Bearer <access_token>`. """
     token_type: str
     """ Always `Bearer` (compared case-insensitively). """
@@ -23,7 +23,7 @@ class TokenResponse:
     """ Seconds until the access token expires (the vendor's example shows 3599). When
     absent, the token's JWT `exp` claim tells, if it is a JWT.
      """
-    refresh_token: str | Unset = UNSET
+    refresh_token: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ A token for the refresh grant, when the server issues one. """
     scope: str | Unset = UNSET
     """ The granted scopes, when the server reports them. """
