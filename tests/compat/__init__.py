@@ -1,0 +1,1 @@
+"""Compatibility tests against a foreign CloudCX-compatible server (not cloudcx.testing)."""
