@@ -63,6 +63,17 @@ def _closed_error(exc: RuntimeError, request: httpx.Request | None) -> CloudCXEr
     )
 
 
+def _release_stream(response: httpx.Response) -> None:
+    """Drop the closed body stream of a response whose body has been read (or has failed).
+
+    httpx (0.28) wraps each body in a stream that points back at its response, to set
+    `elapsed` on close; the cycle keeps every response and its body alive until the garbage
+    collector runs, so a long walk piles up pages it no longer holds (encode/httpx#3733). Once
+    the stream is closed nothing reads it again, and `response.content` keeps the body.
+    """
+    response.stream = httpx.ByteStream(b"")
+
+
 class Users:
     """The user directory, for the synchronous client."""
 
@@ -139,6 +150,7 @@ class Users:
             raise translate_body_error(exc, response) from exc
         finally:
             response.close()
+            _release_stream(response)
         return decode_user_page(response)
 
 
@@ -223,4 +235,5 @@ class AsyncUsers:
             raise translate_body_error(exc, response) from exc
         finally:
             await response.aclose()
+            _release_stream(response)
         return decode_user_page(response)
