@@ -17,6 +17,9 @@ end are yielded if their page is reached within the bounds above.
 With `concurrency=N` (async only) the first page is fetched alone, to learn `totalPages`; then up
 to N pages are in flight at once, and pages are still yielded in page order. At most N pages
 wait in memory besides the one being consumed.
+
+A walk lets go of each page before it fetches the next (it holds no earlier page while it
+waits), so iterating a directory of any size holds about one page, or N + 1 with prefetch.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def sync_pages(fetch: SyncFetch) -> Iterator[UserPage]:
         yield page
         if not bounds.goes_on(index, page):
             return
+        del page  # not held while the next page is fetched
         index += 1
 
 
@@ -71,6 +75,7 @@ def sync_items(pages: Iterator[UserPage]) -> Iterator[User]:
     """Yield every user of every page."""
     for page in pages:
         yield from page.content
+        del page  # not held while the next page is fetched
 
 
 def _retrieve(task: asyncio.Future[UserPage]) -> None:
@@ -87,6 +92,7 @@ async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[Use
     yield first
     if not bounds.goes_on(1, first):
         return
+    del first  # not held for the rest of the walk
     window: deque[tuple[int, asyncio.Future[UserPage]]] = deque()
     next_index = 2
     try:
@@ -103,6 +109,7 @@ async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[Use
             yield page
             if not bounds.goes_on(index, page):
                 return
+            del page  # not held while the next page is awaited
     finally:
         for _, abandoned in window:
             abandoned.cancel()
@@ -116,6 +123,7 @@ async def async_items(pages: AsyncWalk[UserPage]) -> AsyncGenerator[User, None]:
         async for page in pages:
             for user in page.content:
                 yield user
+            del page  # not held while the next page is fetched
 
 
 class AsyncWalk(Generic[T]):
