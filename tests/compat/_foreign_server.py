@@ -82,9 +82,10 @@ class Recorded:
     path: str
     raw_query: str
     query: dict[str, list[str]]
-    headers: dict[str, str]
-    form: dict[str, list[str]]
-    status: int
+    # Left out of the repr: they hold the credentials, and a failing assertion prints reprs.
+    headers: dict[str, str] = field(repr=False)
+    form: dict[str, list[str]] = field(repr=False)
+    status: int = 0
 
 
 @dataclass
