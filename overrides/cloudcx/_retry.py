@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import math
 import random
 import ssl
@@ -170,6 +171,8 @@ class _Attempts:
         return f"{self.request.method} {self.request.url.path}"
 
     def log_outcome(self, outcome: str) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return  # the usual case: spare building the message's parts on every attempt
         elapsed_ms = (self.policy.clock() - self.attempt_started) * 1000.0
         logger.debug(
             "%s -> %s in %.1f ms (attempt %d of %d)",
@@ -256,11 +259,19 @@ class _RetryBase(Generic[_Wrapped]):
         self.policy = policy or RetryPolicy()
         self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
 
+    def _resendable(self, request: httpx.Request) -> bool:
+        if request.method in _IDEMPOTENT:
+            return True
+        # Only a request that is not idempotent pays for rebuilding its URL without the query.
+        return str(request.url.copy_with(query=None, fragment=None)) in self._resendable_urls
+
     def _attempts(self, request: httpx.Request) -> _Attempts:
-        url = str(request.url.copy_with(query=None, fragment=None))
-        resendable = request.method in _IDEMPOTENT or url in self._resendable_urls
         return _Attempts(
-            self.policy, self.max_retries, resendable, request, started=self.policy.clock()
+            self.policy,
+            self.max_retries,
+            self._resendable(request),
+            request,
+            started=self.policy.clock(),
         )
 
 
