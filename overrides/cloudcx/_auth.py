@@ -75,16 +75,23 @@ SHORT_TOKEN_FRACTION = 0.1
 # --- request checks and errors ----------------------------------------------------------
 
 
-def _guard(request: httpx.Request, config: ClientConfig) -> None:
-    """Refuse, before anything is sent, to put a credential on an unsafe or foreign request."""
-    check_credential_url(
-        request.url, allow_insecure_http=config.allow_insecure_http, setting="the request URL"
-    )
-    if not same_origin(request.url, httpx.URL(config.base_url)):
-        raise ConfigurationError(
-            f"refusing to send credentials to {describe_url(request.url)}: it is not on the "
-            f"configured API host {config.base_url}"
+class _Guard:
+    """Refuses, before anything is sent, to put a credential on an unsafe or foreign request."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._api_url = httpx.URL(config.base_url)  # parsed once: the check runs per request
+
+    def check(self, request: httpx.Request) -> None:
+        config = self._config
+        check_credential_url(
+            request.url, allow_insecure_http=config.allow_insecure_http, setting="the request URL"
         )
+        if not same_origin(request.url, self._api_url):
+            raise ConfigurationError(
+                f"refusing to send credentials to {describe_url(request.url)}: it is not on the "
+                f"configured API host {config.base_url}"
+            )
 
 
 def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
@@ -571,14 +578,14 @@ class ApiKeyAuth(httpx.Auth):
     def __init__(self, config: ClientConfig) -> None:
         if config.api_key is None:
             raise ConfigurationError("ApiKeyAuth needs a configuration with an API key")
-        self._config = config
+        self._guard = _Guard(config)
         self._api_key = config.api_key
 
     def __repr__(self) -> str:
         return "ApiKeyAuth(api_key=Secret('**********'))"
 
     def _attach(self, request: httpx.Request) -> None:
-        _guard(request, self._config)
+        self._guard.check(request)
         request.headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
 
     def sync_auth_flow(
@@ -615,7 +622,7 @@ class TokenAuth(httpx.Auth):
 
     def __init__(self, manager: SyncTokenManager | AsyncTokenManager, config: ClientConfig) -> None:
         self._manager = manager
-        self._config = config
+        self._guard = _Guard(config)
 
     def __repr__(self) -> str:
         return "TokenAuth()"
@@ -627,7 +634,7 @@ class TokenAuth(httpx.Auth):
         manager = self._manager
         if not isinstance(manager, SyncTokenManager):
             raise TypeError("a sync client needs a SyncTokenManager")
-        _guard(request, self._config)
+        self._guard.check(request)
         token = manager.get()
         _authorize(request, token)
         response = yield request
@@ -649,7 +656,7 @@ class TokenAuth(httpx.Auth):
         manager = self._manager
         if not isinstance(manager, AsyncTokenManager):
             raise TypeError("an async client needs an AsyncTokenManager")
-        _guard(request, self._config)
+        self._guard.check(request)
         token = await manager.get()
         _authorize(request, token)
         response = yield request
