@@ -68,6 +68,10 @@ class Quirks:
     expires_in_as_string: bool = False
     #: Clamp `pageSize` to this, reporting the clamped `size` (as Spring Data does).
     max_page_size: int | None = None
+    #: With `max_page_size`: report the requested `size`, not the clamped one.
+    echo_requested_size: bool = False
+    #: Quote the submitted password in the invalid_grant description (a careless server).
+    echo_password: bool = False
     #: Serve everything under this path, as behind a reverse proxy ("/cloudcx").
     prefix: str = ""
     #: Refuse a client with a bare 401 (no body), the `WWW-Authenticate: Basic` header only.
@@ -274,7 +278,12 @@ class _Handler(BaseHTTPRequestHandler):
                 fields.get("username") not in (USERNAME, EMAIL)
                 or fields.get("password") != PASSWORD
             ):
-                self._oauth_error(400, "invalid_grant", "Bad credentials", form)
+                detail = "Bad credentials"
+                if quirks.echo_password:
+                    detail = (
+                        f"Bad credentials for {fields.get('username')} / {fields.get('password')}"
+                    )
+                self._oauth_error(400, "invalid_grant", detail, form)
                 return
         elif grant == "refresh_token":
             with state.lock:
@@ -344,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         try:
             index = int(query.get("pageIndex", ["1"])[0])
-            size = int(query.get("pageSize", ["25"])[0])
+            size = requested = int(query.get("pageSize", ["25"])[0])
             if quirks.max_page_size is not None:
                 size = min(size, quirks.max_page_size)
         except ValueError:
@@ -362,7 +371,7 @@ class _Handler(BaseHTTPRequestHandler):
         page: dict[str, Any] = {
             "totalPages": -(-len(matching) // size),
             "totalElements": len(matching),
-            "size": size,
+            "size": requested if quirks.echo_requested_size else size,
             "number": index - 1,
             "numberOfElements": len(content),
             "content": content,
