@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -194,3 +195,17 @@ def test_invalid_client_as_a_bare_401_with_only_a_basic_challenge() -> None:
         assert caught.value.status_code == 401
         assert len(server.token_requests) == 1
         assert "authorization" not in server.token_requests[0].headers
+
+
+def test_refresh_grant_before_expiry_without_waiting_for_a_401() -> None:
+    quirks = Quirks(refresh_tokens=True, expires_in=1)
+    with foreign_server(quirks) as server, client(server) as cx:
+        cx.users.list()
+        # A 1 s token is renewed a tenth of its life early: after a second it is due.
+        time.sleep(1.0)
+        cx.users.list()
+        assert [r.form["grant_type"][0] for r in server.token_requests] == [
+            "password",
+            "refresh_token",
+        ]
+        assert [r.status for r in server.api_requests] == [200, 200]
