@@ -114,3 +114,20 @@ def test_debug_adds_the_traceback_and_the_debug_log(env: Env, sim: Simulator) ->
     # Accepted after the command's name too.
     after = run(["users", "list", "--debug"], environ)
     assert "Traceback (most recent call last)" in after.stderr
+
+
+def test_debug_log_keeps_the_query_and_secrets_out(env: Env, sim: Simulator) -> None:
+    # The keywords may be a person's name: the README promises the query is never logged, and
+    # httpx's own INFO line ("HTTP Request: GET <full URL>") would print it.
+    environ = password_env(env, sim)
+    keywords = "zq-Quasimodo-7731"
+    result = run(["--debug", "users", "list", "--keywords", keywords], environ)
+    assert result.returncode == 0, result.stderr
+    assert " DEBUG cloudcx" in result.stderr
+    assert "GET /openapi/v2/user/page -> 200" in result.stderr
+    token = run(["token", "--raw"], environ).stdout.strip()  # the stored one, reused
+    assert sim.token_requests == 1
+    for private in (keywords, "keywords=", sim.password, sim.client_secret, token):
+        assert private not in result.stderr
+    assert "httpx" not in result.stderr
+    assert "httpcore" not in result.stderr

@@ -30,12 +30,13 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 
 
 def _enable_debug_log() -> None:
+    # The "cloudcx" logger only: it names requests by method and path. httpx's and httpcore's
+    # loggers stay off, as they print full URLs (the keywords, maybe a person's name) and headers.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name, level in (("cloudcx", logging.DEBUG), ("httpx", logging.INFO)):
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
-        logger.setLevel(level)
+    logger = logging.getLogger("cloudcx")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 def _run(args: argparse.Namespace) -> int:
