@@ -131,3 +131,18 @@ def test_debug_log_keeps_the_query_and_secrets_out(env: Env, sim: Simulator) -> 
         assert private not in result.stderr
     assert "httpx" not in result.stderr
     assert "httpcore" not in result.stderr
+
+
+def test_the_page_size_limit_is_the_librarys(env: Env, sim: Simulator) -> None:
+    # One constant: the CLI must not drift from what `users.list()` accepts.
+    from cloudcx.cli import _parser
+    from cloudcx.resources.users import MAX_PAGE_SIZE
+
+    assert vars(_parser).get("MAX_PAGE_SIZE") is MAX_PAGE_SIZE
+    assert "_MAX_PAGE_SIZE" not in vars(_parser)
+    environ = api_key_env(env, sim)
+    biggest = run(["users", "list", "--page-size", str(MAX_PAGE_SIZE), "--format", "csv"], environ)
+    assert biggest.returncode == 0, biggest.stderr
+    too_big = run(["users", "list", "--page-size", str(MAX_PAGE_SIZE + 1)], environ)
+    assert too_big.returncode == 2
+    assert f"must be at most {MAX_PAGE_SIZE}" in too_big.stderr

@@ -6,12 +6,11 @@ import argparse
 from typing import TypeAlias
 
 from .._version import __version__
+from ..resources.users import MAX_PAGE_SIZE
 from ._output import COLUMNS, FORMATS, TABLE_COLUMNS
 from ._simulate import add_simulate_parser
 
 __all__ = ["build_parser"]
-
-_MAX_PAGE_SIZE = 100
 
 _DESCRIPTION = """\
 The command line for the CloudCX contact-centre REST API.
@@ -93,8 +92,8 @@ examples:
 
 def _page_size(text: str) -> int:
     value = _positive(text)
-    if value > _MAX_PAGE_SIZE:
-        raise argparse.ArgumentTypeError(f"must be at most {_MAX_PAGE_SIZE}, got {value}")
+    if value > MAX_PAGE_SIZE:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_PAGE_SIZE}, got {value}")
     return value
 
 
@@ -201,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--page-size",
         type=_page_size,
         default=25,
-        help=f"users per page, 1 to {_MAX_PAGE_SIZE} (default: 25)",
+        help=f"users per page, 1 to {MAX_PAGE_SIZE} (default: 25)",
     )
     listing.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
