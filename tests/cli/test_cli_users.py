@@ -182,3 +182,22 @@ def test_all_writes_each_page_before_fetching_the_next(env: Env, sim: Simulator)
     assert b"page unavailable" in stderr
     assert len(rows) in (25, 50)
     assert json.loads(rows[0])["loginCode"] == sim.username
+
+
+def test_a_page_past_the_last_says_so(env: Env, sim: Simulator) -> None:
+    environ = api_key_env(env, sim)
+    table = run(["users", "list", "--page", "99"], environ)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout == ""
+    assert table.stderr == "page 99 is past the last page (3)\n"
+    # On stderr in every format; stdout stays the (empty) data.
+    as_json = run(
+        ["users", "list", "--page", "5", "--page-size", "30", "--format", "json"], environ
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout) == []
+    assert as_json.stderr == "page 5 is past the last page (2)\n"
+    # The last page itself is no mistake.
+    last = run(["users", "list", "--page", "3", "--format", "jsonl"], environ)
+    assert len(last.stdout.splitlines()) == 10
+    assert last.stderr == ""

@@ -34,27 +34,40 @@ def users_list(args: argparse.Namespace, settings: Settings) -> int:
     settings = prompt_for_password(settings)
     with open_client(settings) as cx:
         writer = make_writer(args.format, sys.stdout, columns)
-        found = _every_page(cx, args, writer) if args.all else _one_page(cx, args, writer)
+        note = _every_page(cx, args, writer) if args.all else _one_page(cx, args, writer)
         writer.close()
-    if found == 0 and args.format == "table":
-        print("no users found", file=sys.stderr)
+    if note is not None:
+        print(note, file=sys.stderr)
     return EXIT_OK
 
 
-def _one_page(cx: CloudCX, args: argparse.Namespace, writer: RowWriter) -> int:
+_NONE_FOUND = "no users found"
+
+
+def _one_page(cx: CloudCX, args: argparse.Namespace, writer: RowWriter) -> str | None:
+    """Write the page asked for; return the note for stderr when it had no users."""
     page = cx.users.list(page_index=args.page, page_size=args.page_size, keywords=args.keywords)
     writer.write(page.content)
-    if sys.stderr.isatty() and page.content:
-        more = "; --page N for another page, --all for every page" if page.total_pages > 1 else ""
-        print(
-            f"page {args.page} of {page.total_pages}, "
-            f"{page.number_of_elements} of {page.total_elements} users{more}",
-            file=sys.stderr,
-        )
-    return len(page.content)
+    if page.content:
+        if sys.stderr.isatty():
+            more = (
+                "; --page N for another page, --all for every page" if page.total_pages > 1 else ""
+            )
+            print(
+                f"page {args.page} of {page.total_pages}, "
+                f"{page.number_of_elements} of {page.total_elements} users{more}",
+                file=sys.stderr,
+            )
+        return None
+    if 0 < page.total_pages < args.page:
+        # Likely a mistake rather than an empty result: said in every format, on stderr only.
+        return f"page {args.page} is past the last page ({page.total_pages})"
+    # An empty array or file says it already; the table would show nothing at all.
+    return _NONE_FOUND if args.format == "table" else None
 
 
-def _every_page(cx: CloudCX, args: argparse.Namespace, writer: RowWriter) -> int:
+def _every_page(cx: CloudCX, args: argparse.Namespace, writer: RowWriter) -> str | None:
+    """Write every page as it arrives; return the note for stderr when there were no users."""
     progress = Progress(sys.stderr)
     found = 0
     try:
@@ -66,7 +79,7 @@ def _every_page(cx: CloudCX, args: argparse.Namespace, writer: RowWriter) -> int
     finally:
         # Also on an error or Ctrl+C, so that the message starts on a clean line.
         progress.clear()
-    return found
+    return _NONE_FOUND if found == 0 and args.format == "table" else None
 
 
 def _lifetime(seconds: float | None) -> str:
