@@ -9,6 +9,7 @@ wider value widens its column from that row on, and the rows already written sta
 from __future__ import annotations
 
 import csv
+import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -16,12 +17,14 @@ from typing import Any, Protocol, TextIO
 
 from .._exceptions import ConfigurationError
 from ..types import User
+from ._visible import visible
 
 __all__ = [
     "COLUMNS",
     "FORMATS",
     "TABLE_COLUMNS",
     "RowWriter",
+    "defuse_formula",
     "display_width",
     "make_writer",
     "parse_columns",
@@ -68,6 +71,20 @@ def parse_columns(spec: str) -> tuple[str, ...]:
 def _record(user: User, columns: Sequence[str]) -> dict[str, Any]:
     data = user.to_dict()
     return {name: data.get(name) for name in columns}
+
+
+# OWASP's CSV-injection list: a cell starting with one of these opens as a formula in Excel,
+# LibreOffice and Google Sheets. NUL too, as ASVS 5 (1.2.10) adds it.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def defuse_formula(cell: str) -> str:
+    """Prefix `cell` with `'` if a spreadsheet would read it as a formula (OWASP's guard).
+
+    Phone numbers such as "+1-555-0100" get the quote too: it is also what keeps a spreadsheet
+    from reading them as arithmetic (1 - 555 - 100) or as a number without its "+".
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _cell(value: Any, *, roles_separator: str) -> str:
@@ -120,13 +137,25 @@ class _JsonLinesWriter:
 class _CsvWriter:
     def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
         self._out, self._columns = out, columns
-        self._csv = csv.writer(out, lineterminator="\n")
-        self._csv.writerow(columns)
+        # Each row is formatted with "\r\n" in a buffer, then ended with the "\n" Unix tools
+        # expect: Python 3.11's csv quotes a field holding a CR only if CR is in the line
+        # terminator, and an unquoted CR splits the row for every reader.
+        self._row = io.StringIO()
+        self._csv = csv.writer(self._row, lineterminator="\r\n")
+        self._write_row(columns)
+
+    def _write_row(self, cells: Iterable[str]) -> None:
+        self._row.seek(0)
+        self._row.truncate()
+        self._csv.writerow(cells)
+        self._out.write(self._row.getvalue()[:-2] + "\n")
 
     def write(self, users: Iterable[User]) -> None:
         for user in users:
             record = _record(user, self._columns)
-            self._csv.writerow(_cell(record[name], roles_separator=",") for name in self._columns)
+            self._write_row(
+                defuse_formula(_cell(record[name], roles_separator=",")) for name in self._columns
+            )
         self._out.flush()
 
     def close(self) -> None:
@@ -156,7 +185,10 @@ class _TableWriter:
 
     def write(self, users: Iterable[User]) -> None:
         rows = [
-            [_cell(value, roles_separator=", ") for value in _record(user, self._columns).values()]
+            [
+                visible(_cell(value, roles_separator=", "))
+                for value in _record(user, self._columns).values()
+            ]
             for user in users
         ]
         for row in rows:

@@ -44,7 +44,13 @@ columns (API field names; snake_case works too):
 
 --all streams each page as it arrives; on a terminal, a progress line is drawn on stderr.
 The table's column widths are set by the first page and only grow, so a wider value on a
-later page shifts its column from that row on; use --format csv or jsonl for exact output.
+later page shifts its column from that row on. The table shows control characters in the
+server's data as \\xNN (\\x1b for ESC), so that they cannot act on the terminal.
+
+csv is for spreadsheets: a cell starting with =, +, -, @, a tab, a CR or NUL gets a leading '
+(OWASP's guard against CSV formula injection), so that it opens as text, not as a formula;
+this includes phone numbers such as +15550100, which a spreadsheet would otherwise turn into
+a number or a sum. json and jsonl carry the server's exact values: use them for other programs.
 
 examples:
   cloudcx users list --keywords si
