@@ -146,3 +146,15 @@ def test_the_page_size_limit_is_the_librarys(env: Env, sim: Simulator) -> None:
     too_big = run(["users", "list", "--page-size", str(MAX_PAGE_SIZE + 1)], environ)
     assert too_big.returncode == 2
     assert f"must be at most {MAX_PAGE_SIZE}" in too_big.stderr
+
+
+def test_control_characters_in_a_server_message_are_shown_not_obeyed(
+    env: Env, sim: Simulator
+) -> None:
+    sim.inject(Fault.envelope_error("1002", "tenant\x1b[2J\x1b]0;pwned\x07 suspended", 200))
+    result = run(["users", "list"], api_key_env(env, sim))
+    assert result.returncode == 1
+    line = _one_line(result.stderr)
+    assert r"tenant\x1b[2J\x1b]0;pwned\x07 suspended" in line
+    assert "\x1b" not in line
+    assert "\x07" not in line

@@ -12,6 +12,7 @@ from .._exceptions import (
     CloudCXError,
     ConfigurationError,
 )
+from ._visible import visible
 
 __all__ = [
     "EXIT_API",
@@ -58,6 +59,7 @@ def report(error: CloudCXError, *, debug: bool, stream: TextIO | None = None) ->
     if debug:
         traceback.print_exception(error, file=stream)
     # Messages of the client's errors hold no secrets; a multi-line one is folded onto one line.
-    message = " ".join(str(error).split())
+    # They may quote the server, whose control characters (ESC...) are shown, not obeyed.
+    message = visible(" ".join(str(error).split()))
     print(f"cloudcx: {_KINDS[code]}: {message}", file=stream)
     return code

@@ -14,6 +14,7 @@ from ._errors import EXIT_API, report
 from ._parser import build_parser
 from ._settings import Settings, load_settings
 from ._simulate import simulate
+from ._visible import visible
 
 __all__ = ["main"]
 
@@ -82,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"cloudcx: unexpected error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            f"cloudcx: unexpected error: {type(exc).__name__}: "
+            f"{visible(' '.join(str(exc).split()))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )
