@@ -87,6 +87,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, seconds)
 
 
+def _finite(value: object) -> bool:
+    """Whether `value` is a real, finite number (a bool is not one)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def _full_jitter(upper: float) -> float:
     return random.uniform(0.0, upper)
 
@@ -121,16 +126,18 @@ class RetryPolicy:
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def __post_init__(self) -> None:
+        # NaN passes every `< 0` test and poisons each comparison after it (a NaN deadline
+        # shrank every timeout to 1 ms), and infinity makes a wait endless: only finite numbers.
         for name in ("base_delay", "max_delay", "max_retry_after"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigurationError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
+            if not _finite(value) or value < 0:
+                raise ConfigurationError(
+                    f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}"
+                )
         deadline = self.deadline
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or deadline <= 0
-        ):
+        if deadline is not None and (not _finite(deadline) or deadline <= 0):
             raise ConfigurationError(
-                f"RetryPolicy.deadline must be a number > 0 or None, got {deadline!r}"
+                f"RetryPolicy.deadline must be a finite number > 0 or None, got {deadline!r}"
             )
 
     def backoff(self, retry: int) -> float:

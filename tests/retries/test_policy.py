@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 
 import httpx
 import pytest
@@ -70,6 +71,14 @@ def test_the_retried_statuses_are_the_issues() -> None:
 def test_policy_refuses_bad_settings(settings: dict[str, object]) -> None:
     with pytest.raises(ConfigurationError):
         RetryPolicy(**settings)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("name", ["base_delay", "max_delay", "max_retry_after", "deadline"])
+def test_policy_refuses_numbers_that_are_not_finite(name: str, value: float) -> None:
+    # A NaN deadline used to shrink every timeout to 1 ms; infinity makes a wait endless.
+    with pytest.raises(ConfigurationError, match=f"RetryPolicy.{name} must be a finite number"):
+        RetryPolicy(**{name: value})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("max_retries", [-1, 1.5, True])
