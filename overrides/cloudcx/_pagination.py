@@ -4,9 +4,13 @@ The API pages by offset: `pageIndex` from 1, and each page reports `totalPages`.
 for page 1, 2, ... and stops at the first of:
 
 * the page the latest answer's `totalPages` names as the last;
-* an empty page, or a page shorter than its reported `size` (nothing can follow it);
+* an empty page;
 * a hard stop at twice the first page's `totalPages`, plus one, so that a directory that keeps
   growing (or a server that keeps raising `totalPages`) can never make the walk endless.
+
+A page shorter than its reported `size` ends the walk only when it is the last page by
+`totalPages`: a server may clamp `pageSize` to its own maximum yet report the size asked for,
+and then every page is "short" although more follow.
 
 If users are added or removed while a walk runs, it neither loops nor fails, but like any offset
 pagination it sees the directory as it is when each page is served: a removal can shift a user
@@ -53,8 +57,9 @@ class _Bounds:
         if self.hard_stop is None:
             self.hard_stop = 2 * page.total_pages + 1
         self.last = min(page.total_pages, self.hard_stop)
-        if not page.content or len(page.content) < page.size:
+        if not page.content:
             return False
+        # A short page is not taken as the end: `totalPages` decides (see the module's text).
         return index < self.last
 
 
