@@ -108,8 +108,9 @@ class Users:
         """Yield every page of users in order, with its metadata, one request at a time.
 
         The walk follows `totalPages` (a page shorter than the page size does not end it
-        early), stops at an empty page, and is bounded even if the directory changes meanwhile (see the README's "Pagination"). Errors are those of
-        `list`, raised when the failing page is reached.
+        early), stops at an empty page, and is bounded even if the directory changes meanwhile
+        (see the README's "Pagination"). Errors are those of `list`, raised when the failing
+        page is reached.
         """
         _request_kwargs(1, page_size, keywords, timeout)
 
