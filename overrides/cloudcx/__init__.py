@@ -14,6 +14,7 @@ from ._exceptions import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    ClientClosedError,
     CloudCXError,
     ConfigurationError,
     InsecureTransportError,
@@ -28,6 +29,7 @@ from ._version import __version__
 
 if typing.TYPE_CHECKING:
     from ._client import DEFAULT_TIMEOUT, AsyncCloudCX, CloudCX
+    from ._config import ClientConfig
     from ._retry import RetryPolicy
     from ._token_store import FileTokenStore, TokenStore, token_store_key
     from .types import Token, User, UserPage
@@ -37,6 +39,7 @@ if typing.TYPE_CHECKING:
 _LAZY = {
     "DEFAULT_TIMEOUT": "._client",
     "AsyncCloudCX": "._client",
+    "ClientConfig": "._config",
     "CloudCX": "._client",
     "RetryPolicy": "._retry",
     "FileTokenStore": "._token_store",
@@ -54,6 +57,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncCloudCX",
     "AuthenticationError",
+    "ClientClosedError",
+    "ClientConfig",
     "CloudCX",
     "CloudCXError",
     "ConfigurationError",

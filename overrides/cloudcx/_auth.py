@@ -32,21 +32,28 @@ import copy
 import inspect
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
 from ._config import ClientConfig, check_credential_url, same_origin
 from ._exceptions import AuthenticationError, ConfigurationError
-from ._response import describe_url, mask_secrets
+from ._response import (
+    KNOWN_SECRETS_EXTENSION,
+    describe_url,
+    envelope_message,
+    json_or_none,
+    server_text,
+)
 from ._secrets import Secret
 from ._token_store import TokenStore, token_store_key
-from ._tokens import Token, build_token_request, parse_token_response
+from ._tokens import RequestBuilder, Token, build_token_request, parse_token_response
 from ._transport_errors import translate_transport_error
 
 __all__ = [
@@ -58,6 +65,7 @@ __all__ = [
     "TokenAuth",
     "build_async_auth",
     "build_sync_auth",
+    "raise_send_failure",
 ]
 
 log = logging.getLogger("cloudcx.auth")
@@ -94,29 +102,69 @@ class _Guard:
             )
 
 
+# An RFC 6750 §3 challenge parameter: name="quoted value" or name=token.
+_CHALLENGE_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+
+
+def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
+    """The parameters of the `WWW-Authenticate: Bearer ...` challenge, if the API sent one."""
+    for header in response.headers.get_list("www-authenticate"):
+        scheme, _, params = header.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            continue
+        return {
+            name.lower(): re.sub(r"\\(.)", r"\1", quoted) if quoted else bare
+            for name, quoted, bare in _CHALLENGE_PARAM.findall(params)
+        }
+    return {}
+
+
 def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
-    code: str | None = None
-    detail: str | None = None
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        body = None
-    if isinstance(body, dict):
-        code = body.get("code") if isinstance(body.get("code"), str) else None
-        message = body.get("message")
-        detail = mask_secrets(message) if isinstance(message, str) and message else None
+    """The `AuthenticationError` for a 401 from the API.
+
+    `error` and `error_description` come from the RFC 6750 challenge when there is one; the
+    envelope's `code` stays in `code`, its `message` stands in for a missing description.
+    """
+    code, message = envelope_message(json_or_none(response))
+    challenge = _bearer_challenge(response)
+    error = challenge.get("error") or None
+    raw_detail = challenge.get("error_description") or message
+    detail = server_text(response, raw_detail) if raw_detail else None
     return AuthenticationError(
         f"{reason}: {detail}" if detail else reason,
-        error=code,
+        error=error,
         error_description=detail,
+        code=code,
         status_code=response.status_code,
         method=response.request.method,
         url=describe_url(response.request.url),
     )
 
 
-def _authorize(request: httpx.Request, token: Token) -> None:
+# httpx errors raised before anything is sent, whose message may quote a header value (and so a
+# credential): translated without chaining them.
+_LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
+def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> NoReturn:
+    """Raise the `CloudCXError` for a failed send, chaining `exc` only if it is safe to show.
+
+    A local protocol error (an illegal header value...) may quote the header, so it is dropped
+    from the chain (`from None`): no traceback can print a credential.
+    """
+    if isinstance(exc, _LOCAL_ERRORS):
+        raise translate_transport_error(exc, request) from None
+    raise translate_transport_error(exc, request) from exc
+
+
+def _authorize(request: httpx.Request, token: Token, config: ClientConfig) -> None:
     request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+    request.extensions[KNOWN_SECRETS_EXTENSION] = (
+        token.access_token,
+        token.refresh_token,
+        config.password,
+        config.client_secret,
+    )
 
 
 def _replay(exc: Exception) -> Exception:
@@ -189,6 +237,7 @@ class _TokenState:
             config.token_url, config.client_id or "", config.username or ""
         )
         self.store_pending = store is not None and token is None
+        self.build: RequestBuilder = httpx.Request
         self.current: _Current | None = None
         self.refresh_token: Secret | None = None
         # Finished token-obtaining attempts, and the failure of the latest one if it failed:
@@ -250,7 +299,7 @@ class _TokenState:
         return None
 
     def request(self, refresh: Secret | None) -> httpx.Request:
-        request = build_token_request(self.config, refresh_token=refresh)
+        request = build_token_request(self.config, refresh_token=refresh, build=self.build)
         check_credential_url(
             request.url,
             allow_insecure_http=self.config.allow_insecure_http,
@@ -389,9 +438,15 @@ class SyncTokenManager:
     def __repr__(self) -> str:
         return "SyncTokenManager()"
 
-    def bind(self, send: SyncSend) -> None:
-        """Give the manager the function that sends its token requests."""
+    def bind(self, send: SyncSend, *, build: RequestBuilder = httpx.Request) -> None:
+        """Give the manager the function that sends its token requests (and builds them)."""
         self._send = send
+        self._state.build = build
+
+    def attach(self, http: httpx.Client) -> None:
+        """Send token requests through `http`, built with its default headers and timeout."""
+        # auth=None: the token request must carry no Authorization header, and must not recurse.
+        self.bind(lambda request: http.send(request, auth=None), build=http.build_request)
 
     def get(self) -> Token:
         """Return a usable token, obtaining one if needed (single flight)."""
@@ -441,7 +496,7 @@ class SyncTokenManager:
             try:
                 return self._send(step.request)
             except httpx.HTTPError as exc:
-                raise translate_transport_error(exc, step.request) from exc
+                raise_send_failure(exc, step.request)
         if isinstance(step, _LoadStore):
             return self._state.load_store()
         self._state.save_store(step.token)
@@ -490,9 +545,19 @@ class AsyncTokenManager:
     def __repr__(self) -> str:
         return "AsyncTokenManager()"
 
-    def bind(self, send: AsyncSend) -> None:
+    def bind(self, send: AsyncSend, *, build: RequestBuilder = httpx.Request) -> None:
         """Give the manager the coroutine function that sends its token requests."""
         self._send = send
+        self._state.build = build
+
+    def attach(self, http: httpx.AsyncClient) -> None:
+        """Send token requests through `http`, built with its default headers and timeout."""
+
+        async def send(request: httpx.Request) -> httpx.Response:
+            # auth=None: no Authorization header on the token request, and no recursion.
+            return await http.send(request, auth=None)
+
+        self.bind(send, build=http.build_request)
 
     def _loop_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -549,7 +614,7 @@ class AsyncTokenManager:
             try:
                 return await self._send(step.request)
             except httpx.HTTPError as exc:
-                raise translate_transport_error(exc, step.request) from exc
+                raise_send_failure(exc, step.request)
         # Store I/O in a worker thread: the loop never waits on the disk.
         if isinstance(step, _LoadStore):
             return await asyncio.to_thread(state.load_store)
@@ -580,6 +645,7 @@ class ApiKeyAuth(httpx.Auth):
             raise ConfigurationError("ApiKeyAuth needs a configuration with an API key")
         self._guard = _Guard(config)
         self._api_key = config.api_key
+        self._known = (config.api_key,)
 
     def __repr__(self) -> str:
         return "ApiKeyAuth(api_key=Secret('**********'))"
@@ -587,6 +653,7 @@ class ApiKeyAuth(httpx.Auth):
     def _attach(self, request: httpx.Request) -> None:
         self._guard.check(request)
         request.headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
+        request.extensions[KNOWN_SECRETS_EXTENSION] = self._known
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -622,6 +689,7 @@ class TokenAuth(httpx.Auth):
 
     def __init__(self, manager: SyncTokenManager | AsyncTokenManager, config: ClientConfig) -> None:
         self._manager = manager
+        self._config = config
         self._guard = _Guard(config)
 
     def __repr__(self) -> str:
@@ -636,14 +704,14 @@ class TokenAuth(httpx.Auth):
             raise TypeError("a sync client needs a SyncTokenManager")
         self._guard.check(request)
         token = manager.get()
-        _authorize(request, token)
+        _authorize(request, token, self._config)
         response = yield request
         if response.status_code != 401:
             return
         response.read()
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
-        _authorize(request, manager.get())
+        _authorize(request, manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
             response.read()
@@ -658,14 +726,14 @@ class TokenAuth(httpx.Auth):
             raise TypeError("an async client needs an AsyncTokenManager")
         self._guard.check(request)
         token = await manager.get()
-        _authorize(request, token)
+        _authorize(request, token, self._config)
         response = yield request
         if response.status_code != 401:
             return
         await response.aread()
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
-        _authorize(request, await manager.get())
+        _authorize(request, await manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
             await response.aread()
@@ -710,7 +778,6 @@ def _manager_options(
 
 def build_sync_auth(
     config: ClientConfig,
-    http: httpx.Client,
     *,
     token: Token | None = None,
     on_token: SyncTokenHook | None = None,
@@ -718,7 +785,11 @@ def build_sync_auth(
     refresh_skew: float = 60.0,
     clock: Clock = time.monotonic,
 ) -> tuple[httpx.Auth, SyncTokenManager | None]:
-    """Validate the auth options and build the auth for `http` (and its token manager)."""
+    """Validate the auth options and build the auth (and its token manager, to `attach`).
+
+    Raises:
+        ConfigurationError: an option is of the wrong type, or does not apply to an API key.
+    """
     if on_token is not None and inspect.iscoroutinefunction(on_token):
         raise ConfigurationError("an async on_token hook needs AsyncCloudCX")
     options = _manager_options(
@@ -732,14 +803,11 @@ def build_sync_auth(
     if options is None:
         return ApiKeyAuth(config), None
     manager = SyncTokenManager(config, **options)
-    # auth=None: the token request must carry no Authorization header, and must not recurse.
-    manager.bind(lambda request: http.send(request, auth=None))
     return TokenAuth(manager, config), manager
 
 
 def build_async_auth(
     config: ClientConfig,
-    http: httpx.AsyncClient,
     *,
     token: Token | None = None,
     on_token: AsyncTokenHook | None = None,
@@ -747,7 +815,11 @@ def build_async_auth(
     refresh_skew: float = 60.0,
     clock: Clock = time.monotonic,
 ) -> tuple[httpx.Auth, AsyncTokenManager | None]:
-    """Validate the auth options and build the auth for `http` (and its token manager)."""
+    """Validate the auth options and build the auth (and its token manager, to `attach`).
+
+    Raises:
+        ConfigurationError: an option is of the wrong type, or does not apply to an API key.
+    """
     options = _manager_options(
         config,
         token=token,
@@ -759,9 +831,4 @@ def build_async_auth(
     if options is None:
         return ApiKeyAuth(config), None
     manager = AsyncTokenManager(config, **options)
-
-    async def send(request: httpx.Request) -> httpx.Response:
-        return await http.send(request, auth=None)
-
-    manager.bind(send)
     return TokenAuth(manager, config), manager

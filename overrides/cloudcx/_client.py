@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from collections.abc import Callable
@@ -14,13 +15,17 @@ from cloudcx_openapi.client import AuthenticatedClient
 
 from ._auth import (
     AsyncTokenHook,
+    AsyncTokenManager,
     SyncTokenHook,
+    SyncTokenManager,
     build_async_auth,
     build_sync_auth,
+    raise_send_failure,
 )
-from ._config import ClientConfig, build_ssl_context, resolve_config
-from ._exceptions import ConfigurationError
+from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
+from ._exceptions import ClientClosedError, ConfigurationError
 from ._logging import configure_from_env
+from ._response import describe_url
 from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
 from ._token_store import TokenStore
 from ._tokens import Token
@@ -34,11 +39,77 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 _USER_AGENT = f"cloudcx-python/{__version__}"
 
+Verify = bool | str | os.PathLike[str] | ssl.SSLContext
+
+
+# The constructor arguments `resolve_config` takes: every setting, and the http:// opt-in.
+_CONFIG_ARGUMENTS = (*ENV_VARS, "allow_insecure_http")
+
+
+def _configure(
+    arguments: dict[str, Any], build_auth: Callable[..., tuple[httpx.Auth, Any]]
+) -> tuple[ClientConfig, httpx.Auth, Any]:
+    """The shared first half of both constructors: configuration, then auth, from `arguments`.
+
+    `arguments` is the constructor's `locals()`, so that a new constructor argument needs no
+    change here. A saved token (`token=` or `token_store=`) may stand in for the password.
+    Auth is built before any httpx client: its validation can fail, and there is no pool yet.
+    """
+    token, store = arguments["token"], arguments["token_store"]
+    config = resolve_config(
+        **{name: arguments[name] for name in _CONFIG_ARGUMENTS},
+        password_optional=token is not None or store is not None,
+    )
+    configure_from_env()
+    auth, manager = build_auth(
+        config,
+        token=token,
+        on_token=arguments["on_token"],
+        token_store=store,
+        refresh_skew=arguments["refresh_skew"],
+        clock=arguments["_clock"],
+    )
+    return config, auth, manager
+
+
+def _closed_error(request: httpx.Request) -> ClientClosedError:
+    return ClientClosedError(
+        f"the client is closed (request {request.method} {describe_url(request.url)}): "
+        "create a new one, or use it inside its `with` block"
+    )
+
+
+# httpx's clients, with two failures that happen before anything is sent reported as the
+# client's own errors: a closed client (httpx raises RuntimeError), and a local protocol error
+# (an illegal header value), whose httpx message may quote a credential and so is not chained.
+# Every request goes through `send`: the resources', the generated functions', token requests.
+_LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
+class _Client(httpx.Client):
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if self.is_closed:
+            raise _closed_error(request)
+        try:
+            return super().send(request, **kwargs)
+        except _LOCAL_ERRORS as exc:
+            raise_send_failure(exc, request)
+
+
+class _AsyncClient(httpx.AsyncClient):
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if self.is_closed:
+            raise _closed_error(request)
+        try:
+            return await super().send(request, **kwargs)
+        except _LOCAL_ERRORS as exc:
+            raise_send_failure(exc, request)
+
 
 def _httpx_options(
     config: ClientConfig,
     timeout: float | httpx.Timeout,
-    verify: bool | str | ssl.SSLContext,
+    verify: Verify,
 ) -> dict[str, Any]:
     verify = build_ssl_context(verify)
     return {
@@ -90,6 +161,8 @@ class CloudCX:
         config: The resolved configuration (secrets masked).
     """
 
+    _tokens: SyncTokenManager | None
+
     def __init__(
         self,
         *,
@@ -101,7 +174,7 @@ class CloudCX:
         password: str | None = None,
         token_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        verify: bool | str | ssl.SSLContext = True,
+        verify: Verify = True,
         allow_insecure_http: bool = False,
         refresh_skew: float = 60.0,
         token: Token | None = None,
@@ -111,17 +184,7 @@ class CloudCX:
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        self.config = resolve_config(
-            base_url=base_url,
-            token_url=token_url,
-            api_key=api_key,
-            client_id=client_id,
-            client_secret=client_secret,
-            username=username,
-            password=password,
-            allow_insecure_http=allow_insecure_http,
-        )
-        configure_from_env()
+        self.config, auth, self._tokens = _configure(locals(), build_sync_auth)
         options = _httpx_options(self.config, timeout, verify)
         transport = retry_transport(
             verify=options["verify"],
@@ -129,20 +192,9 @@ class CloudCX:
             policy=retry_policy,
             token_url=self.config.token_url,
         )
-        http = httpx.Client(**options, transport=transport)
-        try:
-            http.auth, self._tokens = build_sync_auth(
-                self.config,
-                http,
-                token=token,
-                on_token=on_token,
-                token_store=token_store,
-                refresh_skew=refresh_skew,
-                clock=_clock,
-            )
-        except BaseException:
-            http.close()
-            raise
+        http = _Client(**options, transport=transport, auth=auth)
+        if self._tokens is not None:
+            self._tokens.attach(http)
         self._http = http
         self.client = AuthenticatedClient(base_url=self.config.base_url, token="").set_httpx_client(
             http
@@ -153,11 +205,15 @@ class CloudCX:
         """Return the current access token, obtaining or renewing it if needed.
 
         Raises:
-            ConfigurationError: the client uses an API key, for which no token is issued.
+            ConfigurationError: the client uses an API key, for which no token is issued; or a
+                new token needs the password, which was not given.
+            ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
         if self._tokens is None:
             raise ConfigurationError("an API key client has no access token to get")
+        if self._http.is_closed:
+            raise ClientClosedError("the client is closed: create a new one")
         return self._tokens.get()
 
     def close(self) -> None:
@@ -196,6 +252,8 @@ class AsyncCloudCX:
         config: The resolved configuration (secrets masked).
     """
 
+    _tokens: AsyncTokenManager | None
+
     def __init__(
         self,
         *,
@@ -207,7 +265,7 @@ class AsyncCloudCX:
         password: str | None = None,
         token_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        verify: bool | str | ssl.SSLContext = True,
+        verify: Verify = True,
         allow_insecure_http: bool = False,
         refresh_skew: float = 60.0,
         token: Token | None = None,
@@ -217,17 +275,7 @@ class AsyncCloudCX:
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        self.config = resolve_config(
-            base_url=base_url,
-            token_url=token_url,
-            api_key=api_key,
-            client_id=client_id,
-            client_secret=client_secret,
-            username=username,
-            password=password,
-            allow_insecure_http=allow_insecure_http,
-        )
-        configure_from_env()
+        self.config, auth, self._tokens = _configure(locals(), build_async_auth)
         options = _httpx_options(self.config, timeout, verify)
         transport = async_retry_transport(
             verify=options["verify"],
@@ -235,20 +283,9 @@ class AsyncCloudCX:
             policy=retry_policy,
             token_url=self.config.token_url,
         )
-        http = httpx.AsyncClient(**options, transport=transport)
-        try:
-            http.auth, self._tokens = build_async_auth(
-                self.config,
-                http,
-                token=token,
-                on_token=on_token,
-                token_store=token_store,
-                refresh_skew=refresh_skew,
-                clock=_clock,
-            )
-        except BaseException:
-            # Nothing was sent yet, so the unused pool holds no connection to close.
-            raise
+        http = _AsyncClient(**options, transport=transport, auth=auth)
+        if self._tokens is not None:
+            self._tokens.attach(http)
         self._http = http
         self.client = AuthenticatedClient(
             base_url=self.config.base_url, token=""
@@ -259,11 +296,15 @@ class AsyncCloudCX:
         """Return the current access token, obtaining or renewing it if needed.
 
         Raises:
-            ConfigurationError: the client uses an API key, for which no token is issued.
+            ConfigurationError: the client uses an API key, for which no token is issued; or a
+                new token needs the password, which was not given.
+            ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
         if self._tokens is None:
             raise ConfigurationError("an API key client has no access token to get")
+        if self._http.is_closed:
+            raise ClientClosedError("the client is closed: create a new one")
         return await self._tokens.get()
 
     async def close(self) -> None:

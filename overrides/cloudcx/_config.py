@@ -17,7 +17,7 @@ from typing import Literal
 import httpx
 
 from ._exceptions import ConfigurationError, InsecureTransportError
-from ._secrets import Secret
+from ._secrets import Secret, header_safe
 
 __all__ = [
     "ENV_VARS",
@@ -46,7 +46,22 @@ AuthMode = Literal["api_key", "password"]
 
 @dataclass(frozen=True, slots=True)
 class ClientConfig:
-    """The validated settings a client runs with. Secrets are masked in its repr."""
+    """The validated settings a client runs with (`CloudCX.config`); secrets masked in its repr.
+
+    Built by the client from its arguments and the `CLOUDCX_*` environment; read it to see
+    what a client resolved (which URLs, which way to authenticate), not to configure one.
+
+    Attributes:
+        base_url: The API's base URL, without a trailing slash.
+        token_url: The token endpoint's full URL.
+        auth_mode: `"api_key"` or `"password"` (the password grant).
+        api_key: The API key (API-key mode only).
+        client_id: The OAuth client ID (password grant).
+        client_secret: The client secret, `None` for a public client.
+        username: The user the password grant signs in as.
+        password: The password; `None` when a saved token stands in for it.
+        allow_insecure_http: Whether plain http:// to a host that is not loopback is allowed.
+    """
 
     base_url: str
     token_url: str
@@ -59,11 +74,31 @@ class ClientConfig:
     allow_insecure_http: bool = False
 
 
-def _pick(name: str, explicit: str | None, environ: Mapping[str, str]) -> str | None:
+def _pick(name: str, explicit: object, environ: Mapping[str, str]) -> str | None:
+    """The setting's value: the explicit argument, else the environment; "" counts as unset."""
     if explicit is not None:
-        return explicit
+        if not isinstance(explicit, str):
+            raise ConfigurationError(
+                f"{_describe(name)} must be a string, not {type(explicit).__name__}"
+            )
+        if explicit:
+            return explicit
     value = environ.get(ENV_VARS[name])
     return value if value else None
+
+
+def _check_header_safe(name: str, value: str) -> None:
+    """Refuse a value that cannot travel in an HTTP header (it is sent as `Bearer <value>`).
+
+    A trailing newline, as `open(path).read()` leaves, would otherwise fail every call later.
+    The value itself is never quoted.
+    """
+    if not header_safe(value):
+        raise ConfigurationError(
+            f"{_describe(name)} contains a space, a line break, or a character outside printable "
+            "ASCII, which an HTTP header cannot carry (read from a file? strip the trailing "
+            "newline)"
+        )
 
 
 def _describe(name: str) -> str:
@@ -105,6 +140,7 @@ def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
 
 
 def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
+    """Validate one URL setting; return it without a trailing slash."""
     try:
         url = httpx.URL(value)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
@@ -114,6 +150,13 @@ def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
         )
     check_credential_url(url, allow_insecure_http=allow_insecure_http, setting=_describe(name))
+    if name == "token_url" and url.path in {"", "/"}:
+        # Completing it silently would hide a mistake (or a token endpoint really served at
+        # the root); the hint gives the usual path instead.
+        raise ConfigurationError(
+            f"{_describe(name)} has no path: it is the token endpoint's full URL, usually "
+            f"{str(url).rstrip('/')}{TOKEN_PATH}"
+        )
     return str(url).rstrip("/")
 
 
@@ -153,14 +196,28 @@ def resolve_config(
     username: str | None = None,
     password: str | None = None,
     allow_insecure_http: bool = False,
+    password_optional: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Merge explicit arguments with the environment and validate the result.
 
-    Explicit arguments win over environment variables. Exactly one way to authenticate must
-    result: an API key, or the password grant (client ID, username and password; the client
-    secret is optional, for public OAuth clients).
+    Explicit arguments win over environment variables; an empty string counts as not given,
+    as an empty variable does. Exactly one way to authenticate must result: an API key, or the
+    password grant (client ID, username and password; the client secret is optional, for
+    public OAuth clients). With `password_optional` (a client given `token=` or
+    `token_store=`), the password grant may lack the password: a token request that needs it
+    then raises `ConfigurationError`.
+
+    `token_url` defaults to `base_url` + `/oauth/token`; given, it must be the token
+    endpoint's full URL: one with no path (`https://cx.example.net:9001`) is refused with
+    that hint rather than completed, so that a wrong guess never goes unnoticed.
+
+    Raises:
+        ConfigurationError: a setting is missing, contradictory, of the wrong type or
+            malformed; the message names the setting, never a secret's value.
     """
+    if not isinstance(allow_insecure_http, bool):
+        raise ConfigurationError("allow_insecure_http must be True or False")
     env = os.environ if environ is None else environ
     values = {
         "base_url": _pick("base_url", base_url, env),
@@ -190,6 +247,7 @@ def resolve_config(
                 "both an API key and password-grant credentials are configured "
                 f"({', '.join(given_grant)}): choose one way to authenticate"
             )
+        _check_header_safe("api_key", values["api_key"])
         return ClientConfig(
             base_url=resolved_base,
             token_url=resolved_token,
@@ -202,13 +260,14 @@ def resolve_config(
             f"no credentials configured: pass {_describe('api_key')}, or "
             f"{', '.join(_describe(name) for name in grant_fields)} for the password grant"
         )
-    missing = [name for name in grant_fields if values[name] is None]
+    required = ("client_id", "username") if password_optional else grant_fields
+    missing = [name for name in required if values[name] is None]
     if missing:
         raise ConfigurationError(
             "incomplete password-grant credentials: missing "
             + ", ".join(_describe(name) for name in missing)
         )
-    secret = values["client_secret"]
+    secret, password_value = values["client_secret"], values["password"]
     return ClientConfig(
         base_url=resolved_base,
         token_url=resolved_token,
@@ -216,6 +275,6 @@ def resolve_config(
         client_id=values["client_id"],
         client_secret=Secret(secret) if secret is not None else None,
         username=values["username"],
-        password=Secret(values["password"] or ""),
+        password=Secret(password_value) if password_value is not None else None,
         allow_insecure_http=allow_insecure_http,
     )

@@ -13,6 +13,7 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "ClientClosedError",
     "CloudCXError",
     "ConfigurationError",
     "InsecureTransportError",
@@ -30,6 +31,10 @@ class CloudCXError(Exception):
 
 class ConfigurationError(CloudCXError, ValueError):
     """The client was configured wrongly: a missing, contradictory or malformed setting."""
+
+
+class ClientClosedError(ConfigurationError):
+    """The client was used after `close()` (or after its `with` block ended)."""
 
 
 class InsecureTransportError(ConfigurationError):
@@ -84,8 +89,12 @@ class AuthenticationError(APIError):
     """Authentication failed: the token request was refused, or a 401 survived a token refresh.
 
     Attributes:
-        error: The RFC 6749 §5.2 error code (`invalid_grant`, `invalid_client`, ...), if known.
-        error_description: The server's human-readable detail, if any.
+        error: The OAuth error code, if known: RFC 6749 §5.2 (`invalid_grant`,
+            `invalid_client`, ...) for a refused token request, RFC 6750 §3.1 (`invalid_token`,
+            from the `WWW-Authenticate` challenge) for a 401 from the API.
+        error_description: The server's human-readable detail, if any (known secrets masked).
+        code: The API envelope's error code for a 401 from the API; for a refused token
+            request, the same as `error`.
     """
 
     def __init__(
@@ -94,13 +103,20 @@ class AuthenticationError(APIError):
         *,
         error: str | None = None,
         error_description: str | None = None,
+        code: str | None = None,
         status_code: int | None = None,
         method: str | None = None,
         url: str | None = None,
     ) -> None:
         self.error = error
         self.error_description = error_description
-        super().__init__(message, code=error, status_code=status_code, method=method, url=url)
+        super().__init__(
+            message,
+            code=code if code is not None else error,
+            status_code=status_code,
+            method=method,
+            url=url,
+        )
 
 
 class PermissionDeniedError(APIError):

@@ -18,7 +18,6 @@ from cloudcx_openapi.models.user_page import UserPage
 
 from ._exceptions import (
     APIError,
-    AuthenticationError,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -26,8 +25,27 @@ from ._exceptions import (
     ServerError,
 )
 from ._retry import parse_retry_after
+from ._secrets import REDACTED, Secret, redact
 
-__all__ = ["decode_user_page", "describe_url", "invalid_response", "raise_for_status"]
+__all__ = [
+    "KNOWN_SECRETS_EXTENSION",
+    "decode_user_page",
+    "describe_url",
+    "envelope_message",
+    "invalid_response",
+    "json_or_none",
+    "mask_secrets",
+    "raise_for_status",
+    "redirect_error",
+    "server_text",
+]
+
+KNOWN_SECRETS_EXTENSION = "cloudcx.known_secrets"
+"""Request extension holding the `Secret`s the client sent or holds for that request.
+
+Set by the auth flow and the token request; `server_text` masks these exact values in any
+server text an error quotes, whatever shape the server echoed them in.
+"""
 
 SUCCESS_CODE = "0000"
 _EXCERPT_BYTES = 200
@@ -42,6 +60,9 @@ _SECRET_FIELDS = re.compile(
 _SECRET_QUERY_KEYS = frozenset(
     {"access_token", "refresh_token", "password", "client_secret", "api_key", "apikey", "token"}
 )
+# Not secret, but personal: a search term may be a name; messages keep only that one was given.
+_PERSONAL_QUERY_KEYS = frozenset({"keywords"})
+_MASKED_QUERY_KEYS = _SECRET_QUERY_KEYS | _PERSONAL_QUERY_KEYS
 
 
 def _mask_match(match: re.Match[str]) -> str:
@@ -57,13 +78,38 @@ def mask_secrets(text: str) -> str:
     return _SECRET_FIELDS.sub(_mask_match, text)
 
 
+def server_text(response: httpx.Response, text: str) -> str:
+    """Server text fit to quote in an error: credential-shaped values and known secrets masked.
+
+    The one place every quoted server text goes through (OAuth `error_description`, envelope
+    messages, body excerpts): the secrets the client sent with `response`'s request (see
+    `KNOWN_SECRETS_EXTENSION`) are replaced by `***` wherever they appear.
+    """
+    known = response.request.extensions.get(KNOWN_SECRETS_EXTENSION, ())
+    secrets = [secret for secret in known if isinstance(secret, Secret)]
+    return mask_secrets(redact(text, secrets))
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The response's body as JSON, or `None` when it is not JSON (read it first).
+
+    The decoding error is dropped on purpose: a `JSONDecodeError` keeps the whole body, which
+    may hold a credential, in its `doc`.
+    """
+    try:
+        return response.json()
+    # RecursionError: a hostile body nested deeper than the parser's stack.
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
 def describe_url(url: httpx.URL) -> str:
-    """The URL for messages: no user-info, and secret-looking query values masked."""
+    """The URL for messages: no user-info; secret-looking and `keywords` query values masked."""
     clean = url.copy_with(username=None, password=None) if url.userinfo else url
     if not clean.query:
         return str(clean)
     params = [
-        (key, "***" if key.lower() in _SECRET_QUERY_KEYS else value)
+        (key, REDACTED if key.lower() in _MASKED_QUERY_KEYS else value)
         for key, value in clean.params.multi_items()
     ]
     return str(clean.copy_with(params=params))
@@ -81,7 +127,7 @@ def invalid_response(
         raw = response.content[:_EXCERPT_BYTES]
     except httpx.ResponseNotRead:
         raw = b""
-    excerpt = "" if mask_body else mask_secrets(raw.decode("utf-8", errors="replace"))
+    excerpt = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
     return InvalidResponseError(
         reason,
         status_code=response.status_code,
@@ -103,7 +149,8 @@ def _json(response: httpx.Response) -> Any:
         raise invalid_response(response, "the body is not valid JSON") from exc
 
 
-def _envelope_message(body: Any) -> tuple[str | None, str | None]:
+def envelope_message(body: Any) -> tuple[str | None, str | None]:
+    """The envelope's `code` and `message`, each `None` unless it is a string."""
     if not isinstance(body, dict):
         return None, None
     code, message = body.get("code"), body.get("message")
@@ -117,22 +164,61 @@ def _retry_after(response: httpx.Response) -> float | None:
     return parse_retry_after(response.headers.get("retry-after"))
 
 
+def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
+    """The base URL the target implies: its address minus the endpoint path both share."""
+    path = request_url.path
+    if not path.strip("/") or not target.path.endswith(path):
+        return None
+    base = target.copy_with(path=target.path[: -len(path)] or "/", query=None, fragment=None)
+    return describe_url(base).rstrip("/")
+
+
+def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = True) -> APIError:
+    """The error for a 3xx: redirects are not followed, so name the target and the setting.
+
+    Following one could carry credentials to another address; if the service has moved, the
+    caller points `setting` at it. With `endpoint`, the setting is a base URL, and the
+    suggestion drops the endpoint's path from the target.
+    """
+    status = response.status_code
+    location = response.headers.get("location")
+    suggestion = "the new address"
+    try:
+        target = response.request.url.join(location) if location else None
+    except (httpx.InvalidURL, ValueError, TypeError):
+        target = None
+    if target is not None:
+        detail = f"redirected to {describe_url(target)}"
+        suggestion = describe_url(target)
+        if endpoint:
+            suggestion = _suggested_base(response.request.url, target) or "the new address"
+    else:
+        detail = "redirected to an invalid Location" if location else "redirected without Location"
+    return APIError(
+        f"the server answered HTTP {status}, {detail}; redirects are not followed (they could "
+        f"carry credentials elsewhere): if the service has moved, set {setting} to {suggestion}",
+        status_code=status,
+        method=response.request.method,
+        url=describe_url(response.request.url),
+    )
+
+
 def raise_for_status(response: httpx.Response) -> None:
-    """Raise the typed error for a non-2xx response; return quietly for a 2xx."""
+    """Raise the typed error for a non-2xx response; return quietly for a 2xx.
+
+    A 401 never reaches here: the auth flows raise `AuthenticationError` for it (at once for
+    an API key, after one renewal for a token), so it is left to the generic `APIError`.
+    """
     status = response.status_code
     if 200 <= status < 300:
         return
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        body = None
-    code, message = _envelope_message(body)
+    if 300 <= status < 400:
+        raise redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
+    body = json_or_none(response)
+    code, message = envelope_message(body)
     where = {"method": response.request.method, "url": describe_url(response.request.url)}
-    text = message or f"HTTP {status} {response.reason_phrase}".strip()
-    if status == 401:
-        raise AuthenticationError(
-            f"the API refused the credentials: {text}", status_code=status, error=code, **where
-        )
+    text = server_text(response, message) if message else ""
+    text = text or f"HTTP {status} {response.reason_phrase}".strip()
     if status == 403:
         raise PermissionDeniedError(text, code=code, status_code=status, **where)
     if status == 404:
@@ -189,9 +275,9 @@ def decode_user_page(response: httpx.Response) -> UserPage:
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
         raise invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
     if body["code"] != SUCCESS_CODE:
-        code, message = _envelope_message(body)
+        code, message = envelope_message(body)
         raise APIError(
-            message or "the API reported an error",
+            server_text(response, message) if message else "the API reported an error",
             code=code,
             status_code=status,
             method=response.request.method,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["Secret"]
+from collections.abc import Iterable
+
+__all__ = ["REDACTED", "Secret", "header_safe", "mask", "redact"]
 
 _MASK = "**********"
 
@@ -61,3 +63,34 @@ def mask(value: str, *, keep: int = 4) -> str:
     if len(value) <= keep * 2:
         return _MASK
     return "*" * 6 + value[-keep:]
+
+
+REDACTED = "***"
+"""What `redact` puts in place of a known secret."""
+
+
+def redact(text: str, secrets: Iterable[Secret | None]) -> str:
+    """Replace every occurrence of each of `secrets`' values in `text` with `***`.
+
+    For server text the client quotes (an `error_description`, an envelope message, a body
+    excerpt): a server may echo a credential the client sent, in a shape no pattern foresees,
+    but the client knows its own secrets. Longer values go first, so that a secret containing
+    another is masked whole.
+    """
+    values = sorted(
+        {secret.get_secret_value() for secret in secrets if secret is not None and secret},
+        key=len,
+        reverse=True,
+    )
+    for value in values:
+        text = text.replace(value, REDACTED)
+    return text
+
+
+def header_safe(value: str) -> bool:
+    """True if `value` can travel as `Bearer <value>`: printable ASCII, no space or line break.
+
+    (RFC 6750's token68 is stricter still.) A value that fails would make httpx refuse the
+    request with an error quoting the header, and so the secret, in clear.
+    """
+    return all("!" <= char <= "~" for char in value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,13 +33,33 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
-from ._response import describe_url, invalid_response, mask_secrets
+from ._response import (
+    KNOWN_SECRETS_EXTENSION,
+    describe_url,
+    invalid_response,
+    json_or_none,
+    redirect_error,
+    server_text,
+)
 from ._retry import parse_retry_after
-from ._secrets import Secret
+from ._secrets import Secret, header_safe
 
-__all__ = ["Token", "build_token_request", "jwt_expiry", "parse_token_response"]
+__all__ = [
+    "PASSWORD_NEEDED",
+    "RequestBuilder",
+    "Token",
+    "build_token_request",
+    "jwt_expiry",
+    "parse_token_response",
+]
 
 _MAX_LIFETIME = 10 * 365 * 24 * 3600.0
+
+PASSWORD_NEEDED = "a password is needed to obtain a new token"
+"""How the `ConfigurationError` for a password grant without a password begins."""
+
+RequestBuilder = Callable[..., httpx.Request]
+"""`httpx.Request`, or a client's `build_request` (which adds its default headers and timeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +90,11 @@ class Token:
     def __post_init__(self) -> None:
         if not isinstance(self.access_token, Secret) or not self.access_token:
             raise ConfigurationError("Token.access_token must be a non-empty Secret")
+        if not header_safe(self.access_token.get_secret_value()):
+            raise ConfigurationError(
+                "Token.access_token holds a space, a line break or a character outside "
+                "printable ASCII, which an HTTP header cannot carry"
+            )
         if self.refresh_token is not None and not isinstance(self.refresh_token, Secret):
             raise ConfigurationError("Token.refresh_token must be a Secret or None")
         if not isinstance(self.token_type, str) or not self.token_type:
@@ -173,12 +198,22 @@ def jwt_expiry(access_token: str) -> datetime | None:
 
 
 def build_token_request(
-    config: ClientConfig, *, refresh_token: Secret | None = None
+    config: ClientConfig,
+    *,
+    refresh_token: Secret | None = None,
+    build: RequestBuilder = httpx.Request,
 ) -> httpx.Request:
     """Build the token request: the password grant, or the refresh grant when given a token.
 
     The client credentials go in the form body, as the vendor documents; the request carries no
-    `Authorization` header.
+    `Authorization` header. `build` is the client's `build_request`, so that its default
+    headers (User-Agent, Accept-Encoding) and timeout apply as to any API request. The secrets
+    sent are recorded in the request's `KNOWN_SECRETS_EXTENSION`, for masking server text.
+
+    Raises:
+        ConfigurationError: the password grant is needed but no password is configured (a
+            client started from `token=` or a token store); the message begins with
+            `PASSWORD_NEEDED`.
     """
     secret: str | Unset = UNSET
     if config.client_secret is not None:
@@ -191,19 +226,30 @@ def build_token_request(
             refresh_token=refresh_token.get_secret_value(),
         ).to_dict()
     else:
+        if config.password is None:
+            raise ConfigurationError(
+                f"{PASSWORD_NEEDED}: the saved token has expired and cannot be renewed; pass "
+                "`password` (or CLOUDCX_PASSWORD)"
+            )
         form = TokenRequest(
             grant_type="password",
             client_id=config.client_id or "",
             client_secret=secret,
             username=config.username or "",
-            password=config.password.get_secret_value() if config.password else "",
+            password=config.password.get_secret_value(),
         ).to_dict()
-    return httpx.Request(
+    request = build(
         "POST",
         config.token_url,
         data={name: str(value) for name, value in form.items()},
         headers={"Accept": "application/json", "Cache-Control": "no-store"},
     )
+    request.extensions[KNOWN_SECRETS_EXTENSION] = (
+        config.password,
+        config.client_secret,
+        refresh_token,
+    )
+    return request
 
 
 def _optional_str(value: object) -> str | None:
@@ -213,15 +259,14 @@ def _optional_str(value: object) -> str | None:
 def _refusal(response: httpx.Response) -> AuthenticationError:
     error: str | None = None
     description: str | None = None
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        body = None
+    body = json_or_none(response)
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         parsed = OAuthError.from_dict(body)
         error = parsed.error
-        # Server text, quoted in our message: mask anything shaped like a credential.
-        description = mask_secrets(d) if (d := _optional_str(parsed.error_description)) else None
+        # Server text, quoted in our message: it may echo the password or the client secret.
+        description = (
+            server_text(response, d) if (d := _optional_str(parsed.error_description)) else None
+        )
     message = f"the token request was refused ({error or f'HTTP {response.status_code}'})"
     if description:
         message += f": {description}"
@@ -240,6 +285,8 @@ def _status_error(response: httpx.Response) -> CloudCXError:
     where = {"method": response.request.method, "url": describe_url(response.request.url)}
     if status in (400, 401, 403):
         return _refusal(response)
+    if 300 <= status < 400:
+        return redirect_error(response, "token_url (or CLOUDCX_TOKEN_URL)", endpoint=False)
     if status == 429:
         return RateLimitError(
             "the token endpoint is rate limiting",
@@ -262,19 +309,21 @@ def _token_fields(response: httpx.Response) -> dict[str, Any]:
         raise invalid_response(
             response, "the token endpoint answered with an HTML page", mask_body=True
         )
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # `from None`: a JSONDecodeError keeps the whole body (and so the token) in `.doc`.
-        raise invalid_response(
-            response, "the token endpoint's answer is not JSON", mask_body=True
-        ) from None
+    body = json_or_none(response)
     if not isinstance(body, dict):
+        shape = "JSON" if body is None else "a JSON object"
         raise invalid_response(
-            response, "the token endpoint's answer is not a JSON object", mask_body=True
+            response, f"the token endpoint's answer is not {shape}", mask_body=True
         )
     if not isinstance(body.get("access_token"), str) or not body["access_token"]:
         raise invalid_response(response, "the token response has no access_token", mask_body=True)
+    if not header_safe(body["access_token"]):
+        raise invalid_response(
+            response,
+            "the token response's access_token holds a space, a line break or a character "
+            "outside printable ASCII, which an HTTP header cannot carry",
+            mask_body=True,
+        )
     if not isinstance(body.get("token_type"), str):
         raise invalid_response(response, "the token response has no token_type", mask_body=True)
     if body["token_type"].lower() != "bearer":
@@ -314,6 +363,7 @@ def parse_token_response(
     Raises:
         AuthenticationError: the server refused the grant (its `error` code attached).
         RateLimitError, ServerError: the token endpoint is overloaded or failing.
+        APIError: the token endpoint redirected (not followed; the message names the target).
         InvalidResponseError: the answer is not a token response (its body is never quoted).
     """
     if response.status_code != 200:

@@ -18,13 +18,6 @@ from ._support import client, credentials
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the token request is built as a bare httpx.Request (_tokens.build_token_request) "
-    "and sent with http.send, so the client's default headers are not applied: no User-Agent "
-    "and no Accept-Encoding on the token request, which WAFs in front of token endpoints "
-    "commonly refuse",
-)
 def test_token_request_carries_the_client_user_agent() -> None:
     with foreign_server() as server, client(server) as cx:
         cx.users.list()
@@ -33,11 +26,6 @@ def test_token_request_carries_the_client_user_agent() -> None:
         assert server.token_requests[0].headers.get("user-agent") == api_agent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_config._pick keeps an explicit empty string, so client_secret='' is sent as an "
-    "empty client_secret form field and a public client is refused (invalid_client)",
-)
 def test_explicit_empty_client_secret_is_not_sent() -> None:
     quirks = Quirks(client_secret=None)
     with foreign_server(quirks) as server, client(server, client_secret="") as cx:
@@ -45,22 +33,11 @@ def test_explicit_empty_client_secret_is_not_sent() -> None:
         assert "client_secret" not in server.token_requests[0].form
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an explicit api_key='' is accepted as API-key mode; the first call then fails "
-    "with APIConnectionError('the connection failed (LocalProtocolError)') because "
-    "'Bearer ' is not a legal header value, instead of a ConfigurationError at construction",
-)
 def test_explicit_empty_api_key_is_a_configuration_error() -> None:
     with foreign_server() as server, pytest.raises(ConfigurationError):
         CloudCX(base_url=server.base_url, api_key="").close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CloudCX.get_token() after close() lets httpx's RuntimeError ('the client has been "
-    "closed') escape: SyncTokenManager._perform translates only httpx.HTTPError",
-)
 def test_get_token_after_close_raises_a_cloudcx_error() -> None:
     with foreign_server() as server:
         cx = client(server)
@@ -69,11 +46,6 @@ def test_get_token_after_close_raises_a_cloudcx_error() -> None:
             cx.get_token()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AsyncCloudCX.get_token() after close() lets httpx's RuntimeError escape "
-    "(AsyncTokenManager._perform translates only httpx.HTTPError)",
-)
 @pytest.mark.anyio
 async def test_async_get_token_after_close_raises_a_cloudcx_error() -> None:
     with foreign_server() as server:
@@ -83,12 +55,6 @@ async def test_async_get_token_after_close_raises_a_cloudcx_error() -> None:
             await cx.get_token()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the clients pass their own transport to httpx (_retry.retry_transport), and httpx "
-    "ignores HTTP_PROXY/HTTPS_PROXY/ALL_PROXY when a transport is given: behind a corporate "
-    "proxy every call fails with APIConnectionError, and there is no proxy= option either",
-)
 def test_environment_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
@@ -110,12 +76,6 @@ def test_walk_trusts_total_pages_over_a_short_page() -> None:
         assert len(list(cx.users.iter(page_size=25))) == first.total_elements
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_tokens._refusal masks only credential-shaped text (password=..., JSON fields, "
-    "Bearer ...): a server that quotes the submitted password in error_description puts it "
-    "in AuthenticationError's message, although the client knows the value and could mask it",
-)
 def test_password_quoted_by_the_server_is_masked() -> None:
     wrong = "Tr0ub4dor&3-wrong"
     with foreign_server(Quirks(echo_password=True)) as server, client(server, password=wrong) as cx:
@@ -126,13 +86,6 @@ def test_password_quoted_by_the_server_is_masked() -> None:
         assert wrong not in (caught.value.error_description or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an API key with a trailing newline (api_key=open(path).read()) is accepted; the "
-    "call then fails as APIConnectionError('the connection failed (LocalProtocolError)'), "
-    "and the chained httpx.LocalProtocolError quotes 'Bearer <key>' in clear, so any "
-    "traceback (logging.exception, cloudcx --debug) prints the key",
-)
 def test_api_key_with_a_newline_is_refused_without_leaking_it() -> None:
     with foreign_server() as server:
         try:

@@ -14,6 +14,7 @@ from cloudcx import (
     APITimeoutError,
     AsyncCloudCX,
     AuthenticationError,
+    ClientClosedError,
     CloudCX,
     CloudCXError,
     ConfigurationError,
@@ -38,7 +39,7 @@ API_ERRORS = [
 
 def test_every_exported_error_is_a_cloudcx_error() -> None:
     errors = [getattr(cloudcx, name) for name in cloudcx.__all__ if name.endswith("Error")]
-    assert len(errors) == 12
+    assert len(errors) == 13
     assert all(issubclass(error, CloudCXError) for error in errors)
 
 
@@ -95,10 +96,13 @@ def test_a_closed_client_raises_a_typed_error() -> None:
     with Simulator(users=3) as sim:
         cx = CloudCX(**credentials(sim))
         cx.close()
-        with pytest.raises(APIConnectionError, match="closed"):
+        with pytest.raises(ClientClosedError, match="the client is closed"):
             cx.users.list()
-        with pytest.raises(APIConnectionError):
+        with pytest.raises(ClientClosedError):
             list(cx.users.iter())
+        with pytest.raises(ClientClosedError):
+            cx.client.get_httpx_client().get("/openapi/v2/user/page")
+        assert sim.requests == []
 
 
 @pytest.mark.anyio
@@ -106,8 +110,9 @@ async def test_a_closed_async_client_raises_a_typed_error() -> None:
     with Simulator(users=3) as sim:
         cx = AsyncCloudCX(**credentials(sim))
         await cx.close()
-        with pytest.raises(APIConnectionError, match="closed"):
+        with pytest.raises(ClientClosedError, match="the client is closed"):
             await cx.users.list()
+        assert sim.requests == []
 
 
 @pytest.mark.parametrize(
