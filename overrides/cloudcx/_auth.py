@@ -13,6 +13,9 @@ Token policy, in one place:
   the request once; a second 401 raises `AuthenticationError`, as does any 401 with an API key.
 * Renewal uses the refresh grant when a refresh token was issued (a rotated one is adopted, the
   old one kept when the answer brings none); if the server rejects it, the password grant.
+* With `token=` or `token_store=`, the password may be left out: when the password grant
+  becomes necessary, the stored token is deleted and `ConfigurationError` ("a password is
+  needed to obtain a new token") is raised, before anything is sent.
 * One token request at a time: callers that find the token missing or stale while a request is
   in flight wait for it and share its outcome, success or failure. The lock is held only while
   the token is obtained, never across a `yield` of the auth flow.
@@ -53,7 +56,13 @@ from ._response import (
 )
 from ._secrets import Secret
 from ._token_store import TokenStore, token_store_key
-from ._tokens import RequestBuilder, Token, build_token_request, parse_token_response
+from ._tokens import (
+    RequestBuilder,
+    Token,
+    build_token_request,
+    parse_token_response,
+    password_needed,
+)
 from ._transport_errors import translate_transport_error
 
 __all__ = [
@@ -200,6 +209,11 @@ class _LoadStore:
 
 
 @dataclass(frozen=True, slots=True)
+class _ForgetStore:
+    """Step: delete this account's token from the store (failures are logged)."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Send:
     """Step: send a token request (result: the `httpx.Response`)."""
 
@@ -213,7 +227,7 @@ class _Announce:
     token: Token
 
 
-_Step = _LoadStore | _Send | _Announce
+_Step = _LoadStore | _ForgetStore | _Send | _Announce
 Plan = Generator[_Step, Any, Token]
 
 
@@ -344,9 +358,10 @@ class _TokenState:
     def plan(self) -> Plan:
         """How to obtain a token, as steps for a manager to perform (the same for both).
 
-        Sans-I/O: the plan yields `_LoadStore`, `_Send` and `_Announce` steps and receives
-        their results; a step's failure is thrown back into it, so the refresh fallback is
-        written once for the sync and the async manager.
+        Sans-I/O: the plan yields `_LoadStore`, `_ForgetStore`, `_Send` and `_Announce` steps
+        and receives their results; a step's failure is thrown back into it, so the refresh
+        fallback is written once for the sync and the async manager. A password grant that is
+        needed without a password forgets the stored token and raises `ConfigurationError`.
         """
         if self.store_pending and self.store is not None:
             token = self.from_store((yield _LoadStore()))
@@ -361,6 +376,12 @@ class _TokenState:
                     raise
                 log.debug("the refresh token was refused (%s); using the password grant", exc.error)
                 self.refresh_token = None
+        if self.config.password is None:
+            # The stored token is spent: forget it, so that the next run (the CLI's) knows to
+            # ask for the password instead of offering the same token again.
+            if self.store is not None:
+                yield _ForgetStore()
+            raise password_needed()
         return (yield from self._grant(None))
 
     def _grant(self, refresh: Secret | None) -> Plan:
@@ -380,6 +401,15 @@ class _TokenState:
         except Exception as exc:
             self._store_failed("load", exc)
             return None
+
+    def forget_store(self) -> None:
+        """Delete this account's stored token; a failing store is logged and otherwise ignored."""
+        if self.store is None:
+            return
+        try:
+            self.store.delete(self.store_key)
+        except Exception as exc:
+            self._store_failed("delete", exc)
 
     def save_store(self, token: Token) -> None:
         """Save a new token; a failing store is logged and otherwise ignored."""
@@ -499,6 +529,8 @@ class SyncTokenManager:
                 raise_send_failure(exc, step.request)
         if isinstance(step, _LoadStore):
             return self._state.load_store()
+        if isinstance(step, _ForgetStore):
+            return self._state.forget_store()
         self._state.save_store(step.token)
         self._announce(step.token)
         return None
@@ -618,6 +650,8 @@ class AsyncTokenManager:
         # Store I/O in a worker thread: the loop never waits on the disk.
         if isinstance(step, _LoadStore):
             return await asyncio.to_thread(state.load_store)
+        if isinstance(step, _ForgetStore):
+            return await asyncio.to_thread(state.forget_store)
         if state.store is not None:
             await asyncio.to_thread(state.save_store, step.token)
         hook = self._on_token

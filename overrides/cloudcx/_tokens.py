@@ -51,12 +51,22 @@ __all__ = [
     "build_token_request",
     "jwt_expiry",
     "parse_token_response",
+    "password_needed",
 ]
 
 _MAX_LIFETIME = 10 * 365 * 24 * 3600.0
 
 PASSWORD_NEEDED = "a password is needed to obtain a new token"
 """How the `ConfigurationError` for a password grant without a password begins."""
+
+
+def password_needed() -> ConfigurationError:
+    """The error for a password grant that has become necessary without a password."""
+    return ConfigurationError(
+        f"{PASSWORD_NEEDED}: the saved token has expired or was refused, and cannot be renewed; "
+        "pass `password` (or CLOUDCX_PASSWORD)"
+    )
+
 
 RequestBuilder = Callable[..., httpx.Request]
 """`httpx.Request`, or a client's `build_request` (which adds its default headers and timeout)."""
@@ -227,10 +237,7 @@ def build_token_request(
         ).to_dict()
     else:
         if config.password is None:
-            raise ConfigurationError(
-                f"{PASSWORD_NEEDED}: the saved token has expired and cannot be renewed; pass "
-                "`password` (or CLOUDCX_PASSWORD)"
-            )
+            raise password_needed()
         form = TokenRequest(
             grant_type="password",
             client_id=config.client_id or "",
