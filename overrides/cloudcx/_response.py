@@ -62,6 +62,8 @@ _SECRET_QUERY_KEYS = frozenset(
 )
 # Not secret, but personal: a search term may be a name; messages keep only that one was given.
 _PERSONAL_QUERY_KEYS = frozenset({"keywords"})
+# What decoding a body as JSON raises; RecursionError: a hostile body nested too deep.
+_JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 _MASKED_QUERY_KEYS = _SECRET_QUERY_KEYS | _PERSONAL_QUERY_KEYS
 
 
@@ -98,8 +100,7 @@ def json_or_none(response: httpx.Response) -> Any:
     """
     try:
         return response.json()
-    # RecursionError: a hostile body nested deeper than the parser's stack.
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except _JSON_ERRORS:
         return None
 
 
@@ -144,8 +145,7 @@ def _json(response: httpx.Response) -> Any:
         raise invalid_response(response, "the server answered with an HTML page, not JSON")
     try:
         return response.json()
-    # RecursionError: a hostile body nested deeper than the parser's stack.
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+    except _JSON_ERRORS as exc:
         raise invalid_response(response, "the body is not valid JSON") from exc
 
 

@@ -312,3 +312,52 @@ def test_without_a_saved_token_the_password_is_still_required(make_sim: SimFacto
     sim = make_sim()
     with pytest.raises(ConfigurationError, match="password"):
         CloudCX(**grant_kwargs(sim, password=None))
+
+
+class _MemoryStore:
+    """A token store in a dict, counting deletions."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, Token] = {}
+        self.deleted = 0
+
+    def load(self, key: str) -> Token | None:
+        return self.tokens.get(key)
+
+    def save(self, key: str, token: Token) -> None:
+        self.tokens[key] = token
+
+    def delete(self, key: str) -> None:
+        self.deleted += 1
+        self.tokens.pop(key, None)
+
+
+def test_a_spent_stored_token_is_forgotten_when_the_password_is_needed(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim()
+    store = _MemoryStore()
+    with sync_client(sim, token_store=store) as first:
+        first.users.list()
+    assert len(store.tokens) == 1
+    sim.revoke_access_tokens()
+    sim.reset_counters()
+    cx = CloudCX(**grant_kwargs(sim, password=None), token_store=store)
+    with cx, pytest.raises(ConfigurationError, match=PASSWORD_NEEDED):
+        cx.users.list()
+    assert store.tokens == {}
+    assert store.deleted == 1
+    assert sim.token_requests == 0
+
+
+@pytest.mark.anyio
+async def test_an_async_client_without_a_password_says_it_is_needed(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim()
+    store = _MemoryStore()
+    async with AsyncCloudCX(**grant_kwargs(sim, password=None), token_store=store) as cx:
+        with pytest.raises(ConfigurationError, match=PASSWORD_NEEDED):
+            await cx.users.list()
+    assert store.deleted == 1
+    assert sim.requests == []
