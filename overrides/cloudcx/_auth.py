@@ -66,6 +66,7 @@ from ._tokens import (
 from ._transport_errors import translate_transport_error
 
 __all__ = [
+    "LOCAL_SEND_ERRORS",
     "ApiKeyAuth",
     "AsyncTokenHook",
     "AsyncTokenManager",
@@ -152,7 +153,7 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
 
 # httpx errors raised before anything is sent, whose message may quote a header value (and so a
 # credential): translated without chaining them.
-_LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+LOCAL_SEND_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 
 
 def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> NoReturn:
@@ -161,7 +162,7 @@ def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> N
     A local protocol error (an illegal header value...) may quote the header, so it is dropped
     from the chain (`from None`): no traceback can print a credential.
     """
-    if isinstance(exc, _LOCAL_ERRORS):
+    if isinstance(exc, LOCAL_SEND_ERRORS):
         raise translate_transport_error(exc, request) from None
     raise translate_transport_error(exc, request) from exc
 

@@ -14,6 +14,7 @@ import httpx
 from cloudcx_openapi.client import AuthenticatedClient
 
 from ._auth import (
+    LOCAL_SEND_ERRORS,
     AsyncTokenHook,
     AsyncTokenManager,
     SyncTokenHook,
@@ -83,7 +84,6 @@ def _closed_error(request: httpx.Request) -> ClientClosedError:
 # client's own errors: a closed client (httpx raises RuntimeError), and a local protocol error
 # (an illegal header value), whose httpx message may quote a credential and so is not chained.
 # Every request goes through `send`: the resources', the generated functions', token requests.
-_LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 
 
 class _Client(httpx.Client):
@@ -92,7 +92,7 @@ class _Client(httpx.Client):
             raise _closed_error(request)
         try:
             return super().send(request, **kwargs)
-        except _LOCAL_ERRORS as exc:
+        except LOCAL_SEND_ERRORS as exc:
             raise_send_failure(exc, request)
 
 
@@ -102,7 +102,7 @@ class _AsyncClient(httpx.AsyncClient):
             raise _closed_error(request)
         try:
             return await super().send(request, **kwargs)
-        except _LOCAL_ERRORS as exc:
+        except LOCAL_SEND_ERRORS as exc:
             raise_send_failure(exc, request)
 
 
