@@ -26,6 +26,7 @@ from ._auth import (
 from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._logging import configure_from_env
+from ._proxy import ProxySetting, transports
 from ._response import describe_url
 from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
 from ._token_store import TokenStore
@@ -150,6 +151,11 @@ class CloudCX:
     and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
     overall deadline. The policy is stated in full in `cloudcx._retry`.
 
+    Proxies: `proxy` (a URL, or an `httpx.Proxy`) sends every request through that proxy. Without
+    it, and with `trust_env` (default `True`), `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
+    `NO_PROXY` are honoured as httpx honours them; `trust_env=False` ignores them. API and token
+    requests alike go through the proxy and the retry policy; see `cloudcx._proxy`.
+
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
         ...     page = cx.users.list(keywords="si")
@@ -183,16 +189,21 @@ class CloudCX:
         _clock: Callable[[], float] = time.monotonic,
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
+        proxy: ProxySetting | None = None,
+        trust_env: bool = True,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_sync_auth)
         options = _httpx_options(self.config, timeout, verify)
-        transport = retry_transport(
+        transport, mounts = transports(
+            retry_transport,
             verify=options["verify"],
             max_retries=max_retries,
             policy=retry_policy,
             token_url=self.config.token_url,
+            proxy=proxy,
+            trust_env=trust_env,
         )
-        http = _Client(**options, transport=transport, auth=auth)
+        http = _Client(**options, transport=transport, mounts=mounts, auth=auth)
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http
@@ -238,7 +249,7 @@ class CloudCX:
 class AsyncCloudCX:
     """Asynchronous CloudCX client, the twin of `CloudCX`.
 
-    It takes the same arguments, with the same retry and timeout behaviour; in addition,
+    It takes the same arguments, with the same retry, timeout and proxy behaviour; in addition,
     `users.iter(..., concurrency=N)` prefetches up to N pages at once.
 
     Example:
@@ -274,16 +285,21 @@ class AsyncCloudCX:
         _clock: Callable[[], float] = time.monotonic,
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
+        proxy: ProxySetting | None = None,
+        trust_env: bool = True,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_async_auth)
         options = _httpx_options(self.config, timeout, verify)
-        transport = async_retry_transport(
+        transport, mounts = transports(
+            async_retry_transport,
             verify=options["verify"],
             max_retries=max_retries,
             policy=retry_policy,
             token_url=self.config.token_url,
+            proxy=proxy,
+            trust_env=trust_env,
         )
-        http = _AsyncClient(**options, transport=transport, auth=auth)
+        http = _AsyncClient(**options, transport=transport, mounts=mounts, auth=auth)
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http

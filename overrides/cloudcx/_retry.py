@@ -369,20 +369,30 @@ def resolve_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
 
 
 def retry_transport(
-    *, verify: bool | ssl.SSLContext, max_retries: int, policy: RetryPolicy | None, token_url: str
+    *,
+    verify: bool | ssl.SSLContext,
+    max_retries: int,
+    policy: RetryPolicy | None,
+    token_url: str,
+    proxy: httpx.Proxy | None = None,
 ) -> RetryTransport:
-    """The sync client's transport: the network, wrapped in the retry policy."""
-    network = httpx.HTTPTransport(verify=verify)
+    """The sync client's transport: the network (via `proxy`, if any) in the retry policy."""
+    network = httpx.HTTPTransport(verify=verify, proxy=proxy)
     return RetryTransport(
         network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
     )
 
 
 def async_retry_transport(
-    *, verify: bool | ssl.SSLContext, max_retries: int, policy: RetryPolicy | None, token_url: str
+    *,
+    verify: bool | ssl.SSLContext,
+    max_retries: int,
+    policy: RetryPolicy | None,
+    token_url: str,
+    proxy: httpx.Proxy | None = None,
 ) -> AsyncRetryTransport:
-    """The async client's transport: the network, wrapped in the retry policy."""
-    network = httpx.AsyncHTTPTransport(verify=verify)
+    """The async client's transport: the network (via `proxy`, if any) in the retry policy."""
+    network = httpx.AsyncHTTPTransport(verify=verify, proxy=proxy)
     return AsyncRetryTransport(
         network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
     )

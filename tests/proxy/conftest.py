@@ -1,0 +1,28 @@
+"""Fixtures for the proxy tests: the retry tests' simulator and fake clock, and a proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.proxy._forward_proxy import ForwardProxy, forward_proxy
+from tests.retries.conftest import fake_time, sim
+
+__all__ = ["clean_environment", "fake_time", "proxy", "sim"]
+
+_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever the machine running the tests has set must not decide the outcome.
+    for name in _VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
+def proxy() -> Iterator[ForwardProxy]:
+    with forward_proxy() as running:
+        yield running
