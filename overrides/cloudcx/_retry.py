@@ -2,7 +2,8 @@
 
 The policy sits in an httpx transport wrapped around the real one, so every request the client
 sends goes through it: API calls and the token manager's token requests alike (the manager sends
-through the client's own `send`). The whole policy:
+through the client's own `send`), direct or through a proxy (each proxy route gets its own
+wrapped transport: see `cloudcx._proxy`). The whole policy:
 
 * Retried: a connection that could not be made (connect errors and connect/pool timeouts, always
   safe because nothing was sent); a connection that broke, or a read or write timeout, for
