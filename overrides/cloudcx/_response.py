@@ -164,12 +164,17 @@ def _retry_after(response: httpx.Response) -> float | None:
     return parse_retry_after(response.headers.get("retry-after"))
 
 
+# Every API path in the spec starts here; what precedes it in a URL is the base URL's path.
+_API_PREFIX = "/openapi/"
+
+
 def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
-    """The base URL the target implies: its address minus the endpoint path both share."""
-    path = request_url.path
-    if not path.strip("/") or not target.path.endswith(path):
+    """The base URL the target implies: its address up to the API path, if it has one."""
+    path = target.path
+    cut = path.find(_API_PREFIX)
+    if cut < 0 or _API_PREFIX not in request_url.path:
         return None
-    base = target.copy_with(path=target.path[: -len(path)] or "/", query=None, fragment=None)
+    base = target.copy_with(path=path[:cut] or "/", query=None, fragment=None)
     return describe_url(base).rstrip("/")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from cloudcx import ClientConfig, ConfigurationError
 from cloudcx._config import ENV_VARS, resolve_config
-from cloudcx._response import KNOWN_SECRETS_EXTENSION, describe_url, server_text
+from cloudcx._response import KNOWN_SECRETS_EXTENSION, describe_url, redirect_error, server_text
 from cloudcx._secrets import REDACTED, Secret, redact
 
 _BASE = "https://cx.example.net"
@@ -99,3 +99,23 @@ def test_server_text_masks_the_secrets_sent_with_the_request() -> None:
     assert server_text(response, "wrong password Tr0ub4dor!") == "wrong password ***!"
     bare = httpx.Response(400, request=httpx.Request("GET", _BASE))
     assert server_text(bare, "access_token=abc") == "access_token=***"
+
+
+@pytest.mark.parametrize(
+    ("location", "suggested"),
+    [
+        ("https://new.example.net/openapi/v2/user/page", "https://new.example.net"),
+        (
+            "https://new.example.net/cx/openapi/v2/user/page?pageIndex=1",
+            "https://new.example.net/cx",
+        ),
+        ("/login", "the new address"),
+    ],
+)
+def test_a_redirect_suggests_the_base_url_up_to_the_api_path(location: str, suggested: str) -> None:
+    request = httpx.Request("GET", _BASE + "/api/openapi/v2/user/page?keywords=Smith")
+    response = httpx.Response(302, headers={"Location": location}, request=request)
+    error = redirect_error(response, "base_url")
+    assert error.status_code == 302
+    assert f"set base_url to {suggested}" in error.message
+    assert "Smith" not in str(error)
