@@ -140,10 +140,13 @@ class CloudCX:
     Tokens (password grant): `token=` starts from a saved `Token` (no token request while it
     is valid); `token_store=` (e.g. `FileTokenStore()`) reuses tokens across runs; `on_token`
     is called with every new token (an exception in it is logged, not raised); `refresh_skew`
-    is how early, in seconds, a token is renewed (less for short-lived tokens). `verify` takes
-    `True` (default), a CA bundle path or an `ssl.SSLContext`; plain `http://` to a host that
-    is not loopback needs `allow_insecure_http=True`. The token policy is stated in full in
-    `cloudcx._auth`.
+    is how early, in seconds, a token is renewed (less for short-lived tokens). With `token=`
+    or `token_store=`, the password may be left out: a token request that needs it raises
+    `ConfigurationError` ("a password is needed to obtain a new token"). `token_url` defaults
+    to `base_url` + `/oauth/token`; given, it is the endpoint's full URL (one without a path is
+    refused). `verify` takes `True` (default), a CA bundle path (`str` or `os.PathLike`) or an
+    `ssl.SSLContext`; plain `http://` to a host that is not loopback needs
+    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._auth`.
 
     Failures: `timeout` (seconds, or an `httpx.Timeout`; default connect 5 s, read 30 s) can
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
@@ -228,7 +231,7 @@ class CloudCX:
         return self._tokens.get()
 
     def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
+        """Close the connection pool. Any later call raises `ClientClosedError`."""
         self._http.close()
 
     def __enter__(self) -> Self:
@@ -324,7 +327,7 @@ class AsyncCloudCX:
         return await self._tokens.get()
 
     async def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
+        """Close the connection pool. Any later call raises `ClientClosedError`."""
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:
