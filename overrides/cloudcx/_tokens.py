@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,7 @@ __all__ = [
     "password_needed",
 ]
 
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
 _MAX_LIFETIME = 10 * 365 * 24 * 3600.0
 
 PASSWORD_NEEDED = "a password is needed to obtain a new token"
@@ -338,6 +340,9 @@ def _token_fields(response: httpx.Response) -> dict[str, Any]:
             response, f"unsupported token_type {body['token_type'][:40]!r}", mask_body=True
         )
     expires_in = body.get("expires_in")
+    if isinstance(expires_in, str) and _DECIMAL.fullmatch(expires_in.strip()):
+        # RFC 6749 says a number, but some servers send "3599": the meaning is not in doubt.
+        expires_in = body["expires_in"] = float(expires_in)
     if expires_in is not None and (
         isinstance(expires_in, bool)
         or not isinstance(expires_in, (int, float))

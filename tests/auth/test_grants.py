@@ -164,6 +164,22 @@ def test_malformed_token_answers_are_typed_errors(body: object, reason: str) -> 
     assert caught.value.body_excerpt == ""  # a token body is never quoted
 
 
+@pytest.mark.parametrize("expires_in", ["3599", " 3599 ", "3599.5"])
+def test_a_numeric_string_expires_in_is_read_as_a_number(expires_in: str) -> None:
+    token = parse_token_response(
+        _answer(200, {"access_token": "a", "token_type": "Bearer", "expires_in": expires_in}),
+        sent_at=_SENT,
+    )
+    assert token.expires_at == _SENT + timedelta(seconds=float(expires_in))
+
+
+@pytest.mark.parametrize("expires_in", ["", "-5", "1e3", "3599s", "0x10"])
+def test_other_string_expires_in_is_refused(expires_in: str) -> None:
+    body = {"access_token": "a", "token_type": "Bearer", "expires_in": expires_in}
+    with pytest.raises(InvalidResponseError, match="expires_in"):
+        parse_token_response(_answer(200, body), sent_at=_SENT)
+
+
 def test_an_absurd_lifetime_is_capped() -> None:
     token = parse_token_response(
         _answer(200, {"access_token": "a", "token_type": "Bearer", "expires_in": 10**30}),
