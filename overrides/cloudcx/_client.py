@@ -13,24 +13,17 @@ import httpx
 
 from cloudcx_openapi.client import AuthenticatedClient
 
-from ._auth import (
-    LOCAL_SEND_ERRORS,
-    AsyncTokenHook,
-    AsyncTokenManager,
-    SyncTokenHook,
-    SyncTokenManager,
-    build_async_auth,
-    build_sync_auth,
-    raise_send_failure,
-)
+from ._auth import build_async_auth, build_sync_auth
 from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._logging import configure_from_env
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
 from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
+from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_store import TokenStore
 from ._tokens import Token
+from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
 from .resources.users import AsyncUsers, Users
 
@@ -146,7 +139,7 @@ class CloudCX:
     to `base_url` + `/oauth/token`; given, it is the endpoint's full URL (one without a path is
     refused). `verify` takes `True` (default), a CA bundle path (`str` or `os.PathLike`) or an
     `ssl.SSLContext`; plain `http://` to a host that is not loopback needs
-    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._auth`.
+    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._token_policy`.
 
     Failures: `timeout` (seconds, or an `httpx.Timeout`; default connect 5 s, read 30 s) can
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, CloudCXError
 from ._response import describe_url, invalid_response
 from ._retry import ATTEMPTS_EXTENSION
 
-__all__ = ["translate_body_error", "translate_transport_error"]
+__all__ = [
+    "LOCAL_SEND_ERRORS",
+    "raise_send_failure",
+    "translate_body_error",
+    "translate_transport_error",
+]
 
 
 def _attempts(request: httpx.Request | None) -> str:
@@ -48,3 +55,19 @@ def translate_body_error(exc: httpx.HTTPError, response: httpx.Response) -> Clou
     return invalid_response(
         response, f"the body broke off before its end, truncated ({type(exc).__name__})"
     )
+
+
+# httpx errors raised before anything is sent, whose message may quote a header value (and so a
+# credential): translated without chaining them.
+LOCAL_SEND_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
+def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> NoReturn:
+    """Raise the `CloudCXError` for a failed send, chaining `exc` only if it is safe to show.
+
+    A local protocol error (an illegal header value...) may quote the header, so it is dropped
+    from the chain (`from None`): no traceback can print a credential.
+    """
+    if isinstance(exc, LOCAL_SEND_ERRORS):
+        raise translate_transport_error(exc, request) from None
+    raise translate_transport_error(exc, request) from exc

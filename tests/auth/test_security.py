@@ -27,8 +27,8 @@ from cloudcx import (
     Secret,
     Token,
 )
-from cloudcx._auth import SyncTokenManager
 from cloudcx._config import ClientConfig, build_ssl_context
+from cloudcx._token_manager import SyncTokenManager
 from cloudcx.testing import Fault, Simulator
 
 from ._support import (
