@@ -7,7 +7,9 @@ wrapped transport: see `cloudcx._proxy`). The whole policy:
 
 * Retried: a connection that could not be made (connect errors and connect/pool timeouts, always
   safe because nothing was sent); a connection that broke, or a read or write timeout, for
-  idempotent methods and for the token request; and the statuses 408, 429, 502, 503 and 504.
+  idempotent methods and for the token request; the statuses 408, 429 and 503 (the request
+  was not processed); and 502 and 504 (it may have been) under the same rule as a broken
+  connection: only idempotent methods and the token request.
   The token POST is safe to resend although POST is not idempotent: it changes nothing on the
   server but the issue of a token, so a lost answer costs at worst one unused token that
   expires on its own (a rotated refresh token that was spent is refused with `invalid_grant`,
@@ -45,6 +47,8 @@ from ._logging import logger
 
 __all__ = [
     "ATTEMPTS_EXTENSION",
+    "BASE_TIMEOUT_EXTENSION",
+    "MAX_TIMEOUT",
     "RETRY_STATUSES",
     "AsyncRetryTransport",
     "RetryPolicy",
@@ -55,15 +59,25 @@ __all__ = [
     "retry_transport",
 ]
 
+MAX_TIMEOUT = 86_400.0
+"""The longest timeout accepted, in seconds (a day): far beyond any call, far below what
+overflows a socket's timer (1e300 s raised OverflowError there)."""
+
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 """The statuses that are worth another attempt: the server or a proxy on the way is busy."""
 
 ATTEMPTS_EXTENSION = "cloudcx.attempts"
 """The request extension where the transport records how many attempts a request took."""
 
+BASE_TIMEOUT_EXTENSION = "cloudcx.base_timeout"
+"""The request extension holding the caller's own timeouts, before any deadline shrank them."""
+
 _Wrapped = TypeVar("_Wrapped", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# A gateway answered for a server that may already have acted on the request (408, 429 and 503
+# say the request was not processed).
+_MAYBE_PROCESSED = frozenset({502, 504})
 # Nothing reached the server: resending is safe whatever the method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: resend only what is safe to repeat.
@@ -170,6 +184,9 @@ class _Attempts:
         timeouts = self.request.extensions.get("timeout")
         if deadline is None or not isinstance(timeouts, dict):
             return
+        # The auth flow resends this very request object after a 401, through a new walk: shrink
+        # from the caller's timeouts, remembered once, not from the last walk's shrunk ones.
+        timeouts = self.request.extensions.setdefault(BASE_TIMEOUT_EXTENSION, dict(timeouts))
         left = max(0.001, deadline - (self.policy.clock() - self.started))
         self.request.extensions["timeout"] = {
             name: left if value is None else min(value, left) for name, value in timeouts.items()
@@ -223,6 +240,10 @@ class _Attempts:
         status = response.status_code
         self.log_outcome(str(status))
         if status not in RETRY_STATUSES:
+            return None
+        if status in _MAYBE_PROCESSED and not self.resendable:
+            # A gateway's 502/504 says nothing of whether the server behind it acted: resending
+            # a request that is not safe to repeat could do it twice.
             return None
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if retry_after is None:
@@ -358,13 +379,36 @@ async def _adiscard(response: httpx.Response) -> None:
         await response.aclose()
 
 
+def _timeout_seconds(value: object) -> bool:
+    """Whether `value` is a usable timeout in seconds: finite, > 0, within what a socket takes."""
+    return _finite(value) and 0 < value <= MAX_TIMEOUT  # type: ignore[operator]
+
+
 def resolve_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    """Check a client's `timeout` (seconds for every phase, or an `httpx.Timeout`)."""
+    """Check a client's or a call's `timeout` (seconds for every phase, or an `httpx.Timeout`).
+
+    A number must be finite, > 0 and at most `MAX_TIMEOUT`; so must each phase of an
+    `httpx.Timeout`, or be None (no limit). Anything else is a `ConfigurationError`: a negative
+    or infinite value would otherwise fail deep in the socket layer.
+    """
     if isinstance(timeout, httpx.Timeout):
+        phases = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        for name, value in phases.items():
+            if value is not None and not _timeout_seconds(value):
+                raise ConfigurationError(
+                    f"timeout: the httpx.Timeout's {name} must be None or a number of seconds"
+                    f" > 0 and <= {MAX_TIMEOUT:.0f}, got {value!r}"
+                )
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+    if not _timeout_seconds(timeout):
         raise ConfigurationError(
-            f"timeout must be a number of seconds > 0 or an httpx.Timeout, got {timeout!r}"
+            f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT:.0f}, or an"
+            f" httpx.Timeout, got {timeout!r}"
         )
     return httpx.Timeout(float(timeout))
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import httpx
 import pytest
 
-from cloudcx import DEFAULT_TIMEOUT, APITimeoutError, AsyncCloudCX, CloudCX, ConfigurationError
+from cloudcx import (
+    DEFAULT_TIMEOUT,
+    APITimeoutError,
+    AsyncCloudCX,
+    CloudCX,
+    ConfigurationError,
+    RetryPolicy,
+)
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import credentials
+from tests.retries._support import FakeTime, credentials
 
 LATE = 0.8
 
@@ -56,3 +66,93 @@ def test_bad_call_timeout_is_refused(sim: Simulator) -> None:
     with CloudCX(**credentials(sim)) as cx, pytest.raises(ConfigurationError):
         cx.users.list(timeout="soon")  # type: ignore[arg-type]
     assert sim.api_requests == 0
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        math.inf,
+        1e300,
+        math.nan,
+        httpx.Timeout(-1.0),
+        httpx.Timeout(math.inf),
+        httpx.Timeout(5.0, read=0.0),
+        httpx.Timeout(5.0, pool=1e300),
+    ],
+    ids=repr,
+)
+def test_timeouts_that_no_socket_takes_are_refused(sim: Simulator, timeout: object) -> None:
+    # Before the check, these escaped as ValueError or OverflowError from the socket layer.
+    with pytest.raises(ConfigurationError, match="timeout"):
+        CloudCX(**credentials(sim), timeout=timeout)  # type: ignore[arg-type]
+    with (
+        CloudCX(**credentials(sim), retry_policy=RetryPolicy(deadline=None)) as cx,
+        pytest.raises(ConfigurationError, match="timeout"),
+    ):
+        cx.users.list(timeout=timeout)  # type: ignore[arg-type]
+    assert sim.api_requests == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("timeout", [1e300, httpx.Timeout(-1.0)], ids=repr)
+async def test_timeouts_that_no_socket_takes_are_refused_async(
+    sim: Simulator, timeout: float | httpx.Timeout
+) -> None:
+    async with AsyncCloudCX(**credentials(sim), retry_policy=RetryPolicy(deadline=None)) as cx:
+        with pytest.raises(ConfigurationError, match="timeout"):
+            await cx.users.list(timeout=timeout)
+    assert sim.api_requests == 0
+
+
+def test_a_timeout_of_none_phases_is_accepted(sim: Simulator) -> None:
+    with CloudCX(**credentials(sim), timeout=httpx.Timeout(None, connect=5.0)) as cx:
+        assert cx.users.list().total_elements == 30
+
+
+def _resend_after_a_401(sim: Simulator, fake_time: FakeTime) -> tuple[dict[str, Any], list[object]]:
+    """Arrange a 503 whose Retry-After uses up most of the deadline, then a 401, then slow
+    answers: the resend after the token renewal must get the caller's timeouts again."""
+    tokens: list[object] = []
+
+    def on_token(token: object) -> None:
+        tokens.append(token)
+        if len(tokens) == 2:  # the renewal after the 401: from now on the API answers late
+            sim.set_latency(0.3)
+
+    settings = {
+        **credentials(sim, "password"),
+        "on_token": on_token,
+        "retry_policy": fake_time.policy(deadline=10.0),
+    }
+    return settings, tokens
+
+
+def test_the_resend_after_a_401_gets_the_callers_timeouts_again(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    settings, tokens = _resend_after_a_401(sim, fake_time)
+    with CloudCX(**settings) as cx:
+        cx.get_token()
+        sim.revoke_access_tokens()
+        sim.inject(Fault.status(503, retry_after="9.8"), route="users", count=1)
+        # The 503's wait leaves 0.2 s of the deadline, so the second attempt's read timeout
+        # is 0.2 s; it meets the 401. The resend starts a new walk (a new deadline) and must
+        # not inherit that 0.2 s, or the 0.3 s answer times out.
+        assert cx.users.list().total_elements == 30
+    assert len(tokens) == 2
+    assert fake_time.sleeps == [9.8]
+    assert sim.api_requests == 3
+
+
+@pytest.mark.anyio
+async def test_the_resend_after_a_401_gets_the_callers_timeouts_again_async(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    settings, tokens = _resend_after_a_401(sim, fake_time)
+    async with AsyncCloudCX(**settings) as cx:
+        await cx.get_token()
+        sim.revoke_access_tokens()
+        sim.inject(Fault.status(503, retry_after="9.8"), route="users", count=1)
+        assert (await cx.users.list()).total_elements == 30
+    assert len(tokens) == 2
+    assert sim.api_requests == 3
