@@ -149,6 +149,15 @@ def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
         raise ConfigurationError(
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
         )
+    if url.userinfo:
+        # A user name and password in the URL would show in every repr and hint, and httpx
+        # would turn them into Basic auth on the token request. The message never echoes them.
+        raise ConfigurationError(
+            f"{_describe(name)} must not carry a user name or password (user:password@host): "
+            "give the host alone; credentials go in their own settings"
+        )
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ConfigurationError(f"{_describe(name)} has port {url.port}, outside 1..65535")
     check_credential_url(url, allow_insecure_http=allow_insecure_http, setting=_describe(name))
     if name == "token_url" and url.path in {"", "/"}:
         # Completing it silently would hide a mistake (or a token endpoint really served at
