@@ -11,11 +11,10 @@ from typing import Any, Self
 
 import httpx
 
-from cloudcx_openapi.client import AuthenticatedClient
-
 from ._auth import build_async_auth, build_sync_auth
 from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
+from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
@@ -160,6 +159,8 @@ class CloudCX:
         users: The user directory.
         client: The generated `AuthenticatedClient`, sharing this client's connection pool and
             authentication, for calling any generated endpoint function directly.
+            Its `with_timeout`/`with_headers`/`with_cookies` raise `ConfigurationError`: the
+            copy they return would lose this client's connection and auth.
         config: The resolved configuration (secrets masked).
     """
 
@@ -203,9 +204,9 @@ class CloudCX:
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http
-        self.client = AuthenticatedClient(base_url=self.config.base_url, token="").set_httpx_client(
-            http
-        )
+        self.client = SharedAuthenticatedClient(
+            base_url=self.config.base_url, token=""
+        ).set_httpx_client(http)
         self.users = Users(http)
 
     def get_token(self) -> Token:
@@ -256,6 +257,8 @@ class AsyncCloudCX:
         users: The user directory (awaitable methods).
         client: The generated `AuthenticatedClient`, sharing this client's connection pool and
             authentication, for calling any generated `asyncio` endpoint function directly.
+            Its `with_timeout`/`with_headers`/`with_cookies` raise `ConfigurationError`: the
+            copy they return would lose this client's connection and auth.
         config: The resolved configuration (secrets masked).
     """
 
@@ -299,7 +302,7 @@ class AsyncCloudCX:
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http
-        self.client = AuthenticatedClient(
+        self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_async_httpx_client(http)
         self.users = AsyncUsers(http)
