@@ -188,8 +188,12 @@ class _Attempts:
         # from the caller's timeouts, remembered once, not from the last walk's shrunk ones.
         timeouts = self.request.extensions.setdefault(BASE_TIMEOUT_EXTENSION, dict(timeouts))
         left = max(0.001, deadline - (self.policy.clock() - self.started))
+        # A phase without a limit gets what is left of the deadline, unless that is beyond what
+        # a socket's timer takes (a deadline of 1e12 s raised OverflowError there).
+        unlimited = left if left <= MAX_TIMEOUT else None
         self.request.extensions["timeout"] = {
-            name: left if value is None else min(value, left) for name, value in timeouts.items()
+            name: unlimited if value is None else min(value, left)
+            for name, value in timeouts.items()
         }
 
     def _describe(self) -> str:

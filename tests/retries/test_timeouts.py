@@ -156,3 +156,15 @@ async def test_the_resend_after_a_401_gets_the_callers_timeouts_again_async(
         assert (await cx.users.list()).total_elements == 30
     assert len(tokens) == 2
     assert sim.api_requests == 3
+
+
+@pytest.mark.parametrize("deadline", [1e12, 1e300])
+def test_a_far_deadline_leaves_unlimited_phases_unlimited(sim: Simulator, deadline: float) -> None:
+    # The deadline used to be written into every phase without a limit, and a socket's timer
+    # overflowed on it.
+    with CloudCX(
+        **credentials(sim),
+        timeout=httpx.Timeout(None),
+        retry_policy=RetryPolicy(deadline=deadline),
+    ) as cx:
+        assert cx.users.list().total_elements == 30
