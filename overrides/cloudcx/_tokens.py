@@ -346,7 +346,8 @@ def _token_fields(response: httpx.Response) -> dict[str, Any]:
     if expires_in is not None and (
         isinstance(expires_in, bool)
         or not isinstance(expires_in, (int, float))
-        or not math.isfinite(expires_in)  # json accepts NaN and Infinity
+        # json accepts NaN and Infinity; only a float can be either (isfinite overflows on 10**400)
+        or (isinstance(expires_in, float) and not math.isfinite(expires_in))
         or expires_in < 0
     ):
         raise invalid_response(
@@ -387,7 +388,8 @@ def parse_token_response(
         expires_at = jwt_expiry(access)
     else:
         # A lifetime beyond any sensible one would overflow datetime arithmetic: cap it.
-        lifetime = min(float(parsed.expires_in), _MAX_LIFETIME)
+        # Cap before converting: float() of a huge int raises OverflowError.
+        lifetime = float(min(parsed.expires_in, _MAX_LIFETIME))
         expires_at = sent_at + timedelta(seconds=lifetime)
     refresh = _optional_str(parsed.refresh_token)
     return Token(

@@ -10,6 +10,7 @@ import pytest
 
 from cloudcx import InvalidResponseError, RateLimitError, Secret, ServerError, Token
 from cloudcx._tokens import jwt_expiry, parse_token_response
+from cloudcx.testing import Fault
 
 from ._support import FakeClock, SimFactory, async_client, grant_types, sync_client
 
@@ -187,6 +188,29 @@ def test_an_absurd_lifetime_is_capped() -> None:
     )
     assert token.expires_at is not None
     assert token.expires_at.year == 2039
+
+
+@pytest.mark.parametrize(
+    "expires_in", [10**400, 10**30, float(10**30)], ids=["10**400", "10**30", "1e30"]
+)
+def test_a_huge_integer_lifetime_is_capped_not_overflowed(expires_in: float) -> None:
+    token = parse_token_response(
+        _answer(200, {"access_token": "a", "token_type": "Bearer", "expires_in": expires_in}),
+        sent_at=_SENT,
+    )
+    assert token.expires_at is not None
+    assert token.expires_at.year == 2039
+
+
+def test_a_huge_integer_lifetime_from_the_server_is_capped(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.wrong_type("expires_in", 10**400), route="token", count=1)
+    with sync_client(sim) as cx:
+        assert cx.users.list().total_elements == 30
+        expires_at = cx.get_token().expires_at
+    assert expires_at is not None
+    assert expires_at.year > datetime.now(UTC).year + 9
+    assert sim.token_requests == 1
 
 
 def test_token_endpoint_statuses_map_to_typed_errors() -> None:
