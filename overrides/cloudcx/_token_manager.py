@@ -53,14 +53,19 @@ def _hook_name(hook: object) -> str:
 
 
 def _load_store(state: TokenState) -> Token | None:
-    """Read the store; a failing store is logged and reads as empty."""
+    """Read the store; a failing store, or one that returns no `Token`, is logged: no token."""
     if state.store is None:
         return None
     try:
-        return state.store.load(state.store_key)
+        loaded = state.store.load(state.store_key)
     except Exception as exc:
-        _store_failed("load", exc)
+        _store_failed("load", type(exc).__name__)
         return None
+    if loaded is not None and not isinstance(loaded, Token):
+        # Say what it returned by type only: a hand-rolled store's dict holds the token.
+        _store_failed("load", f"it returned a {type(loaded).__name__}, not a Token")
+        return None
+    return loaded
 
 
 def _forget_store(state: TokenState) -> None:
@@ -70,7 +75,7 @@ def _forget_store(state: TokenState) -> None:
     try:
         state.store.delete(state.store_key)
     except Exception as exc:
-        _store_failed("delete", exc)
+        _store_failed("delete", type(exc).__name__)
 
 
 def _save_store(state: TokenState, token: Token) -> None:
@@ -80,15 +85,11 @@ def _save_store(state: TokenState, token: Token) -> None:
     try:
         state.store.save(state.store_key, token)
     except Exception as exc:
-        _store_failed("save", exc)
+        _store_failed("save", type(exc).__name__)
 
 
-def _store_failed(action: str, exc: Exception) -> None:
-    log.warning(
-        "the token store failed to %s a token (%s); going on without it",
-        action,
-        type(exc).__name__,
-    )
+def _store_failed(action: str, reason: str) -> None:
+    log.warning("the token store failed to %s a token (%s); going on without it", action, reason)
 
 
 def _hook_failed(hook: object, exc: Exception) -> None:

@@ -293,3 +293,49 @@ def test_a_store_must_look_like_one(make_sim: SimFactory) -> None:
     sim = make_sim()
     with pytest.raises(ConfigurationError, match="token_store"):
         CloudCX(**grant_kwargs(sim, token_store=object()))
+
+
+class _DictStore:
+    """A hand-rolled store that keeps (and returns) the JSON-ready dict, not a `Token`."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, str | None]] = {}
+
+    def load(self, key: str) -> Token | None:
+        return self.data.get(key)  # type: ignore[return-value]
+
+    def save(self, key: str, token: Token) -> None:
+        self.data[key] = token.to_dict()
+
+    def delete(self, key: str) -> None:
+        self.data.pop(key, None)
+
+
+def test_a_store_that_returns_no_token_reads_as_empty(
+    make_sim: SimFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim = make_sim()
+    store = _DictStore()
+    with sync_client(sim, token_store=store) as first:
+        first.users.list()
+    with (
+        caplog.at_level(logging.WARNING, logger="cloudcx.auth"),
+        sync_client(sim, token_store=store) as second,
+    ):
+        assert second.users.list().total_elements == 30
+    assert sim.token_requests == 2  # the second client could not reuse the dict
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1
+    assert messages[0].startswith("the token store failed to load a token")
+    assert "dict" in messages[0]
+    assert "access_token" not in messages[0]
+
+
+@pytest.mark.anyio
+async def test_async_a_store_that_returns_no_token_reads_as_empty(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    store = _DictStore()
+    for _ in range(2):
+        async with async_client(sim, token_store=store) as cx:
+            await cx.users.list()
+    assert sim.token_requests == 2
