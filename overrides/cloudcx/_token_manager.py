@@ -1,9 +1,11 @@
 """The token managers: a sync and an async twin that obtain, cache and renew access tokens.
 
 Each performs the steps `cloudcx._token_policy` plans (send a token request through the
-client's connection pool, read, save or delete the stored token, call `on_token`) under its
-own lock: a `threading.Lock` or an `asyncio.Lock`. The token policy is stated in full in
-`cloudcx._token_policy`.
+client's connection pool, read, save or delete the stored token) under its own lock: a
+`threading.Lock` or an `asyncio.Lock`. The caller that obtained a new token then calls
+`on_token` after releasing the lock, so that a hook may use the client (`get_token`, an API
+call that meets a 401) without waiting on the lock its own caller holds. The token policy is
+stated in full in `cloudcx._token_policy`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import httpx
 
 from ._config import ClientConfig
 from ._token_policy import (
+    Announce,
     Clock,
     ForgetStore,
     LoadStore,
@@ -146,27 +149,33 @@ class SyncTokenManager:
             if failure is not None:
                 raise failure
             try:
-                token = self._obtain()
+                token, new = self._obtain()
             except Exception as exc:
                 state.finish(exc)
                 raise
             state.finish(None)
-            return token
+        # Outside the lock: a hook that uses the client must not wait on its own caller.
+        if new:
+            self._announce(token)
+        return token
 
     def discard(self, token: Token) -> None:
         """Forget `token` (the API refused it), so that the next `get` obtains a new one."""
         self._state.discard(token)
 
-    def _obtain(self) -> Token:
+    def _obtain(self) -> tuple[Token, bool]:
+        """Perform the plan; return its token, and whether it is new from the server."""
         plan = self._state.plan()
         result: Any = None
         failure: Exception | None = None
+        new = False
         while True:
             try:
                 step = plan.throw(failure) if failure is not None else plan.send(result)
             except StopIteration as done:
                 token: Token = done.value
-                return token
+                return token, new
+            new = new or isinstance(step, Announce)
             result, failure = None, None
             try:
                 result = self._perform(step)
@@ -185,7 +194,6 @@ class SyncTokenManager:
         if isinstance(step, ForgetStore):
             return _forget_store(self._state)
         _save_store(self._state, step.token)
-        self._announce(step.token)
         return None
 
     def _announce(self, token: Token) -> None:
@@ -265,27 +273,33 @@ class AsyncTokenManager:
             if failure is not None:
                 raise failure
             try:
-                token = await self._obtain()
+                token, new = await self._obtain()
             except Exception as exc:
                 state.finish(exc)
                 raise
             state.finish(None)
-            return token
+        # Outside the lock: a hook that uses the client must not wait on its own caller.
+        if new:
+            await self._announce(token)
+        return token
 
     def discard(self, token: Token) -> None:
         """Forget `token` (the API refused it), so that the next `get` obtains a new one."""
         self._state.discard(token)
 
-    async def _obtain(self) -> Token:
+    async def _obtain(self) -> tuple[Token, bool]:
+        """Perform the plan; return its token, and whether it is new from the server."""
         plan = self._state.plan()
         result: Any = None
         failure: Exception | None = None
+        new = False
         while True:
             try:
                 step = plan.throw(failure) if failure is not None else plan.send(result)
             except StopIteration as done:
                 token: Token = done.value
-                return token
+                return token, new
+            new = new or isinstance(step, Announce)
             result, failure = None, None
             try:
                 result = await self._perform(step)
@@ -307,12 +321,15 @@ class AsyncTokenManager:
             return await asyncio.to_thread(_forget_store, state)
         if state.store is not None:
             await asyncio.to_thread(_save_store, state, step.token)
-        hook = self._on_token
-        if hook is not None:
-            try:
-                result = hook(step.token)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception as exc:
-                _hook_failed(hook, exc)
         return None
+
+    async def _announce(self, token: Token) -> None:
+        hook = self._on_token
+        if hook is None:
+            return
+        try:
+            result = hook(token)
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:
+            _hook_failed(hook, exc)

@@ -21,10 +21,11 @@ classes (`cloudcx._auth`) attach the token and answer a 401. The token policy, i
   in flight wait for it and share its outcome, success or failure. The lock is held only while
   the token is obtained, never across a `yield` of the auth flow.
 * After every token obtained from the server, the token store saves it and then the
-  `on_token` hook sees it (not for a token taken from `token=` or the store). Both run while
-  the other callers wait for that token, so keep them quick; a failing hook or store is
-  logged at WARNING, by exception type only (its message may hold the token), and never
-  fails the call.
+  `on_token` hook sees it (not for a token taken from `token=` or the store). The store saves
+  it while the other callers wait for that token; the hook is called afterwards, outside the
+  lock, by the caller that obtained it, so the hook may use the client (`get_token`, API
+  calls) while other callers already use the new token. A failing hook or store is logged at
+  WARNING, by exception type only (its message may hold the token), and never fails the call.
 * Credentials are attached only to requests for the configured API origin, and never over
   plain http:// to a host that is not loopback unless `allow_insecure_http=True`.
 """
@@ -114,7 +115,10 @@ class SendRequest:
 
 @dataclass(frozen=True, slots=True)
 class Announce:
-    """Step: save a new token to the store and show it to the hook (failures are logged)."""
+    """Step: save a new token to the store (failures are logged).
+
+    The manager shows the token to the `on_token` hook once its lock is released.
+    """
 
     token: Token
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -335,3 +337,112 @@ def test_async_client_built_outside_a_running_loop(make_sim: SimFactory) -> None
     asyncio.run(main())
     assert sim.token_requests == 1
     assert sim.api_requests == 8
+
+
+# --- the on_token hook runs outside the manager's lock ------------------------------------
+
+_HANG = 20.0  # a generous bound: a deadlock fails the test instead of hanging the run
+
+
+def _within_bound(work: Callable[[], object]) -> None:
+    """Run `work` on a thread; fail (instead of hanging) if it has not finished in time."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # reported below, on the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(_HANG)
+    assert not thread.is_alive(), "the call is still blocked: the on_token hook deadlocked"
+    if errors:
+        raise errors[0]
+
+
+def test_a_hook_may_ask_the_client_for_a_token(make_sim: SimFactory, clock: FakeClock) -> None:
+    sim = make_sim()
+    seen: list[Token] = []
+    got: list[Token] = []
+    holder: list[CloudCX] = []
+
+    def hook(token: Token) -> None:
+        seen.append(token)
+        if len(seen) == 1:
+            # The new token already counts as stale: get_token must obtain another one.
+            clock.advance(3599)
+            got.append(holder[0].get_token())
+
+    with sync_client(sim, on_token=hook, _clock=clock) as cx:
+        holder.append(cx)
+        _within_bound(lambda: cx.users.list())
+    assert sim.token_requests == 2
+    assert got == [seen[1]]
+
+
+def test_a_hook_may_make_an_api_call_that_meets_a_401(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    seen: list[Token] = []
+    holder: list[CloudCX] = []
+
+    def hook(token: Token) -> None:
+        seen.append(token)
+        if len(seen) == 1:
+            sim.revoke_access_tokens()
+            holder[0].users.list(page_size=1)  # 401, renewal, resend: all from inside the hook
+
+    with sync_client(sim, on_token=hook) as cx:
+        holder.append(cx)
+        _within_bound(lambda: cx.users.list())
+    assert sim.token_requests == 2
+    assert len(seen) == 2
+    # The hook's call: 401, renewal, resend. Then the outer call still carries the revoked
+    # token it obtained: 401, and a resend with the hook's renewal (no third token request).
+    assert [r.status for r in sim.requests if r.path != "/oauth/token"] == [401, 200, 401, 200]
+
+
+@pytest.mark.anyio
+async def test_an_async_hook_may_ask_the_client_for_a_token(
+    make_sim: SimFactory, clock: FakeClock
+) -> None:
+    sim = make_sim()
+    seen: list[Token] = []
+    got: list[Token] = []
+    holder: list[AsyncCloudCX] = []
+
+    async def hook(token: Token) -> None:
+        seen.append(token)
+        if len(seen) == 1:
+            clock.advance(3599)
+            got.append(await holder[0].get_token())
+
+    async with async_client(sim, on_token=hook, _clock=clock) as cx:
+        holder.append(cx)
+        await asyncio.wait_for(cx.users.list(), _HANG)
+    assert sim.token_requests == 2
+    assert got == [seen[1]]
+
+
+@pytest.mark.anyio
+async def test_an_async_hook_may_make_an_api_call_that_meets_a_401(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    seen: list[Token] = []
+    holder: list[AsyncCloudCX] = []
+
+    async def hook(token: Token) -> None:
+        seen.append(token)
+        if len(seen) == 1:
+            sim.revoke_access_tokens()
+            await holder[0].users.list(page_size=1)
+
+    async with async_client(sim, on_token=hook) as cx:
+        holder.append(cx)
+        await asyncio.wait_for(cx.users.list(), _HANG)
+    assert sim.token_requests == 2
+    assert len(seen) == 2
+    # The hook's call: 401, renewal, resend. Then the outer call still carries the revoked
+    # token it obtained: 401, and a resend with the hook's renewal (no third token request).
+    assert [r.status for r in sim.requests if r.path != "/oauth/token"] == [401, 200, 401, 200]
+
