@@ -10,6 +10,11 @@ classes (`cloudcx._auth`) attach the token and answer a 401. The token policy, i
   of the token's lifetime for short-lived tokens, so that a 10 s token is used for 9 s.
 * Without `expires_in`, the JWT `exp` claim (read, not verified) gives the expiry; an opaque
   token without one is used until the API answers 401.
+* A token obtained from the server that is already due for renewal when it arrives
+  (`expires_in: 0`, a tiny `expires_in` against a slow round trip, a JWT `exp` in the past
+  because the clocks differ) is treated as one of unknown expiry: used until the API answers
+  401, instead of a token request on every call. Its `expires_at` still says what the server
+  said.
 * A 401 on a request discards the token that request carried, obtains a new one and resends
   the request once; a second 401 raises `AuthenticationError`, as does any 401 with an API key.
 * Renewal uses the refresh grant when a refresh token was issued (a rotated one is adopted, the
@@ -184,12 +189,20 @@ class TokenState:
         return self.usable() is token
 
     def adopt_new(self, token: Token, sent_mono: float, sent_wall: datetime) -> None:
-        """Take a token just obtained; its life counts from when its request was sent."""
-        if token.expires_at is None:
-            deadline, margin = None, 0.0
-        else:
+        """Take a token just obtained; its life counts from when its request was sent.
+
+        A token already due for renewal on arrival is used until the API answers 401: renewing
+        it at once would only bring another like it, one token request per call.
+        """
+        deadline: float | None = None
+        margin = 0.0
+        if token.expires_at is not None:
             lifetime = (token.expires_at - sent_wall).total_seconds()
-            deadline, margin = sent_mono + lifetime, self._margin(lifetime)
+            due, grace = sent_mono + lifetime, self._margin(lifetime)
+            if due - self.clock() > grace:
+                deadline, margin = due, grace
+            else:
+                log.debug("the new access token is due on arrival; using it until a 401")
         with self._mutex:
             self.current = _Current(token, deadline, margin)
             self.refresh_token = token.refresh_token

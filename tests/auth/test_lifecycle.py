@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, Token
+from cloudcx.testing import Fault
 
 from ._support import FakeClock, SimFactory, async_client, grant_kwargs, grant_types, sync_client
 
@@ -446,3 +447,33 @@ async def test_an_async_hook_may_make_an_api_call_that_meets_a_401(make_sim: Sim
     # token it obtained: 401, and a resend with the hook's renewal (no third token request).
     assert [r.status for r in sim.requests if r.path != "/oauth/token"] == [401, 200, 401, 200]
 
+
+# --- a token already due on arrival is used until a 401 ----------------------------------
+
+
+def test_a_token_due_on_arrival_is_used_until_a_401(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.wrong_type("expires_in", 0), route="token", count=100)
+    with sync_client(sim) as cx:
+        for _ in range(10):
+            cx.users.list(page_size=1)
+        assert sim.token_requests == 1
+        sim.revoke_access_tokens()
+        cx.users.list(page_size=1)
+        assert sim.token_requests == 2
+        cx.users.list(page_size=1)
+    assert sim.token_requests == 2
+    assert sim.api_requests == 13  # ten, then a 401 and its resend, then one more
+
+
+@pytest.mark.anyio
+async def test_async_a_token_due_on_arrival_is_used_until_a_401(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.wrong_type("expires_in", 0), route="token", count=100)
+    async with async_client(sim) as cx:
+        for _ in range(10):
+            await cx.users.list(page_size=1)
+        assert sim.token_requests == 1
+        sim.revoke_access_tokens()
+        await cx.users.list(page_size=1)
+    assert sim.token_requests == 2
