@@ -214,8 +214,9 @@ class SyncTokenManager:
 class AsyncTokenManager:
     """Obtains, caches and renews tokens for an async client; one token request at a time.
 
-    The lock is an `asyncio.Lock` made on first use in the running loop (and anew if the
-    client is later used from another loop), so a client built outside a loop works. Store
+    The lock is an `asyncio.Lock` made on first use in the running loop, so a client built
+    outside a loop works; the lock follows the loop, but the client as a whole does not: its
+    connection pool, like httpx's, belongs to the loop that first used it. Store
     I/O runs in a worker thread, so the loop never waits on the disk.
     """
 
