@@ -49,7 +49,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Ratios against baselines measured in the same run; prints a table and writes the same figures
 # as JSON to bench/results/latest.json. `make bench BENCH_ARGS=--quick` for a short smoke run.
