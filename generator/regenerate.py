@@ -20,6 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Run as a script (`python generator/regenerate.py`): the emitters sit beside it.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from operation_table import SpecError, write_operation_table  # noqa: E402
+
 GENERATOR_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = GENERATOR_DIR.parent
 DEFAULT_SPEC = PROJECT_DIR / "spec" / "cloudcx.yaml"
@@ -62,6 +66,10 @@ def generate(spec: Path, out_dir: Path) -> Path:
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         sys.exit(f"regenerate: openapi-python-client failed with exit code {result.returncode}")
+    try:
+        write_operation_table(spec, package_dir)
+    except SpecError as exc:
+        sys.exit(f"regenerate: {spec}: {exc}")
     ruff = _tool("ruff")
     config = str(GENERATOR_DIR / "ruff.toml")
     for step in (["check", "--fix-only", "--quiet"], ["format", "--quiet"]):

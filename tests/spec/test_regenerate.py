@@ -44,7 +44,15 @@ NEW_OPERATION = """\
           content:
             application/json:
               schema:
-                $ref: "#/components/schemas/User"
+                type: object
+                required: [code, data]
+                properties:
+                  code:
+                    type: string
+                  message:
+                    type: [string, "null"]
+                  data:
+                    $ref: "#/components/schemas/User"
         "401":
           description: The credentials were refused.
           content:
@@ -118,13 +126,23 @@ def test_a_new_operation_yields_a_new_module_and_leaves_overrides_alone(tree: Pa
     assert result.returncode == 0, result.stdout + result.stderr
     generated_after = fingerprint(tree / "generated")
     added = sorted(set(generated_after) - set(generated_before))
-    assert added == ["cloudcx_openapi/api/users/get_user.py"]
+    # The operation's module, and the model of its inline envelope.
+    assert added == [
+        "cloudcx_openapi/api/users/get_user.py",
+        "cloudcx_openapi/models/get_user_response_200.py",
+    ]
     module = (tree / "generated" / "cloudcx_openapi" / "api" / "users" / "get_user.py").read_text()
     for function in ("def sync(", "def sync_detailed(", "async def asyncio(", "def _get_kwargs("):
         assert function in module
     assert '"/openapi/v2/user/{id}".format(' in module
+    # The operation table (and the resource classes built from it) gained the operation.
+    table = (tree / "generated" / "cloudcx_openapi" / "operations.py").read_text()
+    assert 'operation_id="getUser"' in table
+    assert 'method="get_user"' in table
     # Nothing else moved: the existing operations and models are as they were.
-    assert {name: generated_after[name] for name in generated_before} == generated_before
+    grown = {"cloudcx_openapi/operations.py", "cloudcx_openapi/models/__init__.py"}
+    unchanged = {name: generated_after[name] for name in generated_before if name not in grown}
+    assert unchanged == {name: generated_before[name] for name in unchanged}
     assert fingerprint(tree / "overrides") == overrides_before
     # And the drift check now agrees with the regenerated tree.
     check = regenerate(tree, "--check")
