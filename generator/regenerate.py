@@ -22,7 +22,9 @@ from pathlib import Path
 
 # Run as a script (`python generator/regenerate.py`): the emitters sit beside it.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from operation_table import SpecError, write_operation_table  # noqa: E402
+from operation_table import SpecError, load_spec, write_operation_table  # noqa: E402
+from resource_classes import write_resources  # noqa: E402
+from template_hooks import TemplateDrift, write_templates  # noqa: E402
 
 GENERATOR_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = GENERATOR_DIR.parent
@@ -46,6 +48,10 @@ def _tool(name: str) -> str:
 def generate(spec: Path, out_dir: Path) -> Path:
     """Generate the package from `spec` into `out_dir`/cloudcx_openapi and format it."""
     package_dir = out_dir / PACKAGE
+    try:
+        templates = write_templates(load_spec(spec), TEMPLATES, out_dir / "templates")
+    except TemplateDrift as exc:
+        sys.exit(f"regenerate: {exc}")
     command = [
         _tool("openapi-python-client"),
         "generate",
@@ -59,15 +65,15 @@ def generate(spec: Path, out_dir: Path) -> Path:
         str(package_dir),
         "--overwrite",
         "--fail-on-warning",
+        "--custom-template-path",
+        str(templates),
     ]
-    if TEMPLATES.is_dir() and any(TEMPLATES.iterdir()):
-        command += ["--custom-template-path", str(TEMPLATES)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         sys.exit(f"regenerate: openapi-python-client failed with exit code {result.returncode}")
     try:
-        write_operation_table(spec, package_dir)
+        write_resources(write_operation_table(spec, package_dir), package_dir)
     except SpecError as exc:
         sys.exit(f"regenerate: {spec}: {exc}")
     ruff = _tool("ruff")

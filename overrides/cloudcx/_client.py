@@ -11,6 +11,8 @@ from typing import Any, Self
 
 import httpx
 
+from cloudcx_openapi.resources import AsyncResources, SyncResources
+
 from ._auth import build_async_auth, build_sync_auth
 from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
@@ -24,7 +26,7 @@ from ._token_store import TokenStore
 from ._tokens import Token
 from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
-from .resources.users import AsyncUsers, Users
+from .resources._runner import AsyncRunner, SyncRunner
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncCloudCX", "CloudCX"]
 
@@ -121,7 +123,7 @@ def _describe(config: ClientConfig, name: str) -> str:
     return f"{name}(base_url={config.base_url!r}, token_url={config.token_url!r}, auth={who})"
 
 
-class CloudCX:
+class CloudCX(SyncResources):
     """Synchronous CloudCX client.
 
     Configure it with an API key, or with the password grant (client ID, optional client
@@ -188,6 +190,7 @@ class CloudCX:
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        strict: bool = False,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_sync_auth)
         options = _httpx_options(self.config, timeout, verify)
@@ -207,7 +210,7 @@ class CloudCX:
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_httpx_client(http)
-        self.users = Users(http)
+        SyncResources.__init__(self, SyncRunner(http, strict=strict))
 
     def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.
@@ -243,7 +246,7 @@ class CloudCX:
         return _describe(self.config, type(self).__name__)
 
 
-class AsyncCloudCX:
+class AsyncCloudCX(AsyncResources):
     """Asynchronous CloudCX client, the twin of `CloudCX`.
 
     It takes the same arguments, with the same retry, timeout and proxy behaviour; in addition,
@@ -286,6 +289,7 @@ class AsyncCloudCX:
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        strict: bool = False,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_async_auth)
         options = _httpx_options(self.config, timeout, verify)
@@ -305,7 +309,7 @@ class AsyncCloudCX:
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_async_httpx_client(http)
-        self.users = AsyncUsers(http)
+        AsyncResources.__init__(self, AsyncRunner(http, strict=strict))
 
     async def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.

@@ -30,19 +30,40 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
-from cloudcx_openapi.models.user import User
-from cloudcx_openapi.models.user_page import UserPage
+__all__ = ["AsyncWalk", "Page", "async_items", "async_pages", "sync_items", "sync_pages"]
 
-__all__ = ["AsyncWalk", "async_items", "async_pages", "sync_items", "sync_pages"]
+T_co = TypeVar("T_co", covariant=True)
+Item = TypeVar("Item")
+Item_co = TypeVar("Item_co", covariant=True)
 
-T = TypeVar("T")
 
-SyncFetch = Callable[[int], UserPage]
-AsyncFetch = Callable[[int], Awaitable[UserPage]]
+class Page(Protocol[Item_co]):
+    """A page of any paged operation: its items and the total page count it reports."""
+
+    @property
+    def total_pages(self) -> int:
+        """How many pages the whole result has."""
+        ...
+
+    @property
+    def content(self) -> Sequence[Item_co]:
+        """The items on this page."""
+        ...
+
+
+P = TypeVar("P", bound=Page[Any])
 
 
 class _Bounds:
@@ -52,7 +73,7 @@ class _Bounds:
         self.hard_stop: int | None = None
         self.last = 1
 
-    def goes_on(self, index: int, page: UserPage) -> bool:
+    def goes_on(self, index: int, page: Page[Any]) -> bool:
         """Whether the walk continues past page `index`, which returned `page`."""
         if self.hard_stop is None:
             self.hard_stop = 2 * page.total_pages + 1
@@ -63,7 +84,7 @@ class _Bounds:
         return index < self.last
 
 
-def sync_pages(fetch: SyncFetch) -> Iterator[UserPage]:
+def sync_pages(fetch: Callable[[int], P]) -> Iterator[P]:
     """Yield each page in order, fetching one at a time."""
     bounds = _Bounds()
     index = 1
@@ -76,21 +97,23 @@ def sync_pages(fetch: SyncFetch) -> Iterator[UserPage]:
         index += 1
 
 
-def sync_items(pages: Iterator[UserPage]) -> Iterator[User]:
-    """Yield every user of every page."""
+def sync_items(pages: Iterable[Page[Item]]) -> Iterator[Item]:
+    """Yield every item of every page."""
     for page in pages:
         yield from page.content
         del page  # not held while the next page is fetched
 
 
-def _retrieve(task: asyncio.Future[UserPage]) -> None:
+def _retrieve(task: asyncio.Future[Any]) -> None:
     # A prefetch abandoned by a walk that ended early must not be reported as an exception
     # "never retrieved": its result is simply not wanted.
     if not task.cancelled():
         task.exception()
 
 
-async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[UserPage, None]:
+async def async_pages(
+    fetch: Callable[[int], Awaitable[P]], concurrency: int
+) -> AsyncGenerator[P, None]:
     """Yield each page in order, with up to `concurrency` pages in flight after the first."""
     bounds = _Bounds()
     first = await fetch(1)
@@ -98,7 +121,7 @@ async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[Use
     if not bounds.goes_on(1, first):
         return
     del first  # not held for the rest of the walk
-    window: deque[tuple[int, asyncio.Future[UserPage]]] = deque()
+    window: deque[tuple[int, asyncio.Future[P]]] = deque()
     next_index = 2
     try:
         while True:
@@ -122,29 +145,29 @@ async def async_pages(fetch: AsyncFetch, concurrency: int) -> AsyncGenerator[Use
             await asyncio.gather(*(future for _, future in window), return_exceptions=True)
 
 
-async def async_items(pages: AsyncWalk[UserPage]) -> AsyncGenerator[User, None]:
-    """Yield every user of every page."""
+async def async_items(pages: AsyncWalk[Page[Item]]) -> AsyncGenerator[Item, None]:
+    """Yield every item of every page."""
     async with pages:
         async for page in pages:
-            for user in page.content:
-                yield user
+            for item in page.content:
+                yield item
             del page  # not held while the next page is fetched
 
 
-class AsyncWalk(Generic[T]):
+class AsyncWalk(Generic[T_co]):
     """An async iterator over a walk; close it (or use `async with`) to stop one early.
 
     Breaking out of `async for` leaves prefetches in flight until the walk is closed or
     garbage-collected; `aclose()` cancels them at once.
     """
 
-    def __init__(self, generator: AsyncGenerator[T, None]) -> None:
+    def __init__(self, generator: AsyncGenerator[T_co, None]) -> None:
         self._generator = generator
 
-    def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> AsyncIterator[T_co]:
         return self
 
-    async def __anext__(self) -> T:
+    async def __anext__(self) -> T_co:
         """Return the next item, fetching as needed."""
         return await self._generator.__anext__()
 

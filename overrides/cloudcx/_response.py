@@ -9,12 +9,10 @@ later in the caller's code.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol, Self, TypeVar, overload
 
 import httpx
-
-from cloudcx_openapi.models.user import User
-from cloudcx_openapi.models.user_page import UserPage
 
 from ._exceptions import (
     APIError,
@@ -29,7 +27,8 @@ from ._secrets import REDACTED, Secret, redact
 
 __all__ = [
     "KNOWN_SECRETS_EXTENSION",
-    "decode_user_page",
+    "Decodable",
+    "decode_envelope",
     "describe_url",
     "envelope_message",
     "invalid_response",
@@ -239,7 +238,26 @@ def raise_for_status(response: httpx.Response) -> None:
     raise APIError(text, code=code, status_code=status, **where)
 
 
-_PAGE_COUNTS = ("totalPages", "totalElements", "size", "number", "numberOfElements")
+class Decodable(Protocol):
+    """A generated model: `from_dict(data, strict)` decodes it (see generator/templates/)."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any], strict: bool = False) -> Self:
+        """Decode the model from its JSON object."""
+        ...
+
+
+M = TypeVar("M", bound=Decodable)
+
+# A page's counts (by the Python names of the generated page models): `minimum: 0` is the one
+# constraint the generated checks do not carry.
+_PAGE_COUNTS = {
+    "total_pages": "totalPages",
+    "total_elements": "totalElements",
+    "size": "size",
+    "number": "number",
+    "number_of_elements": "numberOfElements",
+}
 # What a generated `from_dict` raises on a body that breaks the schema: a missing field
 # (KeyError), a wrong-typed one (TypeError) or a malformed UUID (ValueError).
 _DECODE_ERRORS = (KeyError, TypeError, ValueError)
@@ -251,27 +269,29 @@ def _reason(where: str, exc: Exception) -> str:
     return f"{where}: {exc}"
 
 
-def _shape_error(data: Any, exc: Exception) -> str:
-    """Say where `data` breaks the UserPage schema, once the generated decoder has refused it.
+def _shape_error(
+    data: dict[str, Any], exc: Exception, item_model: type[Decodable] | None, strict: bool
+) -> str:
+    """Say where `data` breaks its schema, once the generated decoder has refused it.
 
     The generated `from_dict` checks every field (required, typed) and names the field, but not
-    which user of the page it was in; finding that again costs nothing on the success path.
+    which item of a page it was in; finding that again costs nothing on the success path.
     """
     content = data.get("content")
-    if isinstance(content, list):
-        for index, user in enumerate(content):
+    if item_model is not None and isinstance(content, list):
+        for index, item in enumerate(content):
             where = f"data.content[{index}]"
-            if not isinstance(user, dict):
+            if not isinstance(item, dict):
                 return f"{where} is not an object"
             try:
-                User.from_dict(user)
-            except _DECODE_ERRORS as user_exc:
-                return _reason(where, user_exc)
+                item_model.from_dict(item, strict)
+            except _DECODE_ERRORS as item_exc:
+                return _reason(where, item_exc)
     return _reason("data", exc)
 
 
-def decode_user_page(response: httpx.Response) -> UserPage:
-    """Decode a `listUsers` response into its typed page, or raise the matching typed error."""
+def _check_envelope(response: httpx.Response) -> dict[str, Any]:
+    """The body of a successful envelope, or raise the matching typed error."""
     status = response.status_code
     body = _json(response) if 200 <= status < 300 else None
     if body is None:
@@ -288,28 +308,65 @@ def decode_user_page(response: httpx.Response) -> UserPage:
             method=response.request.method,
             url=describe_url(response.request.url),
         )
-    # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
-    # so the page is decoded directly: its generated `from_dict` is strict (see
-    # generator/templates/cloudcx_from_dict.jinja).
+    return body
+
+
+@overload
+def decode_envelope(
+    response: httpx.Response,
+    model: type[M],
+    *,
+    strict: bool = False,
+    item_model: type[Decodable] | None = None,
+) -> M: ...
+@overload
+def decode_envelope(
+    response: httpx.Response,
+    model: None,
+    *,
+    strict: bool = False,
+    item_model: type[Decodable] | None = None,
+) -> None: ...
+def decode_envelope(
+    response: httpx.Response,
+    model: type[M] | None,
+    *,
+    strict: bool = False,
+    item_model: type[Decodable] | None = None,
+) -> M | None:
+    """Check a response's envelope and decode its `data` into `model` (None: data is null).
+
+    Raises the typed error for an error status or an error envelope, and
+    `InvalidResponseError` naming the field for a body that breaks the schema. By default the
+    decoding is tolerant (a nullable field that is missing reads as null; extra fields are
+    kept); `strict` requires every field the spec lists. `item_model` is a page's item model,
+    used only to name the failing item.
+    """
+    body = _check_envelope(response)
     data = body.get("data")
+    noun = "page" if item_model is not None else "data"
+    if model is None:
+        if strict and data is not None:
+            raise invalid_response(response, "the data breaks the API's schema: data is not null")
+        return None
+    # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
+    # so the data is decoded directly: its generated `from_dict` checks each field (see
+    # generator/templates/cloudcx_from_dict.jinja).
     if not isinstance(data, dict):
-        raise invalid_response(response, "the page breaks the API's schema: data is not an object")
-    try:
-        page = UserPage.from_dict(data)
-    except _DECODE_ERRORS as exc:
-        problem = _shape_error(data, exc)
-        raise invalid_response(response, f"the page breaks the API's schema: {problem}") from exc
-    # `minimum: 0` is the one constraint the generated checks do not carry.
-    counts = (
-        page.total_pages,
-        page.total_elements,
-        page.size,
-        page.number,
-        page.number_of_elements,
-    )
-    if min(counts) < 0:
-        name = next(name for name, count in zip(_PAGE_COUNTS, counts, strict=True) if count < 0)
         raise invalid_response(
-            response, f"the page breaks the API's schema: data.{name} is not a non-negative integer"
+            response, f"the {noun} breaks the API's schema: data is not an object"
         )
-    return page
+    try:
+        decoded = model.from_dict(data, strict)
+    except _DECODE_ERRORS as exc:
+        problem = _shape_error(data, exc, item_model, strict)
+        raise invalid_response(response, f"the {noun} breaks the API's schema: {problem}") from exc
+    if item_model is not None:
+        for name, wire in _PAGE_COUNTS.items():
+            count = getattr(decoded, name, 0)
+            if isinstance(count, int) and count < 0:
+                raise invalid_response(
+                    response,
+                    f"the page breaks the API's schema: data.{wire} is not a non-negative integer",
+                )
+    return decoded

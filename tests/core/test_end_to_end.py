@@ -88,7 +88,8 @@ def test_keywords_filter_case_insensitively(sim: Simulator) -> None:
     assert lower.total_elements > 0
     assert [u.id for u in lower.content] == [u.id for u in upper.content]
     for user in lower.content:
-        haystack = " ".join([user.login_code, user.first_name, user.last_name, user.email])
+        names = [user.login_code, user.first_name, user.last_name, user.email]
+        haystack = " ".join(name or "" for name in names)
         assert "si" in haystack.lower()
 
 

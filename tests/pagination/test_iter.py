@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -290,18 +291,20 @@ async def test_prefetch_keeps_up_to_n_pages_in_flight(
     with directory(400) as sim:
         sim.set_latency(0.02)
         async with AsyncCloudCX(**credentials(sim)) as cx:
-            fetch_page = cx.users._get
+            runner = cx.users._runner
+            fetch_page = runner.call
 
-            async def counted(kwargs: dict[str, object]) -> UserPage:
+            async def counted(*args: Any) -> UserPage:
                 nonlocal in_flight, most
                 in_flight += 1
                 most = max(most, in_flight)
                 try:
-                    return await fetch_page(kwargs)
+                    page: UserPage = await fetch_page(*args)
+                    return page
                 finally:
                     in_flight -= 1
 
-            monkeypatch.setattr(cx.users, "_get", counted)
+            monkeypatch.setattr(runner, "call", counted)
             walk = cx.users.iter(page_size=20, concurrency=concurrency)
             assert len([user async for user in walk]) == 400
     assert most == concurrency

@@ -140,7 +140,13 @@ def test_a_new_operation_yields_a_new_module_and_leaves_overrides_alone(tree: Pa
     assert 'operation_id="getUser"' in table
     assert 'method="get_user"' in table
     # Nothing else moved: the existing operations and models are as they were.
-    grown = {"cloudcx_openapi/operations.py", "cloudcx_openapi/models/__init__.py"}
+    resources = (tree / "generated" / "cloudcx_openapi" / "resources.py").read_text()
+    assert "    def get_user(\n" in resources
+    grown = {
+        "cloudcx_openapi/operations.py",
+        "cloudcx_openapi/resources.py",
+        "cloudcx_openapi/models/__init__.py",
+    }
     unchanged = {name: generated_after[name] for name in generated_before if name not in grown}
     assert unchanged == {name: generated_before[name] for name in unchanged}
     assert fingerprint(tree / "overrides") == overrides_before

@@ -45,7 +45,7 @@ class ErrorEnvelope:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         d = dict(src_dict)
         code = d.pop("code")
 

@@ -47,7 +47,7 @@ class OAuthError:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         d = dict(src_dict)
         error = d.pop("error")
 

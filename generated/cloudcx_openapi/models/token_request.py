@@ -78,7 +78,7 @@ class TokenRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         d = dict(src_dict)
         grant_type = check_grant_type(d.pop("grant_type"))
 

@@ -58,7 +58,7 @@ class TokenResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         d = dict(src_dict)
         access_token = d.pop("access_token")
 

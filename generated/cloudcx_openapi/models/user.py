@@ -43,20 +43,30 @@ def _uuid(value: str) -> UUID:
 
 @_attrs_define
 class User:
-    """A contact-centre user (agent, supervisor or administrator)."""
+    """A contact-centre user (agent, supervisor or administrator). Every property is present
+    in the vendor's example, so each is listed as required. Which may be `null` follows the
+    vendor's evidence: its example shows `phoneNumber` and `uniqueCode` as `null`, and
+    nothing it says promises that `firstName`, `lastName` or `email` are always set, so
+    those may be `null` too; `id` (a UUID), `loginCode` and `roles` identify the user and
+    are never `null`. Clients should tolerate a nullable property that is missing and
+    properties not listed here.
+
+    """
 
     id: UUID
     """ The user's unique ID. """
     login_code: str
     """ The name the user logs in with. """
     roles: list[str]
-    """ The user's roles, for example `Admin` and `Agents`. """
-    first_name: str
-    """ Given name. """
-    last_name: str
-    """ Family name. """
-    email: str
-    """ E-mail address. """
+    """ The user's roles, for example `Admin` and `Agents`; the vendor documents no closed
+    list, so other names may appear.
+     """
+    first_name: None | str
+    """ Given name, or `null` when none is set. """
+    last_name: None | str
+    """ Family name, or `null` when none is set. """
+    email: None | str
+    """ E-mail address, or `null` when none is set. """
     phone_number: None | str
     """ Phone number, or `null` when none is set. """
     unique_code: None | str
@@ -70,10 +80,13 @@ class User:
 
         roles = self.roles
 
+        first_name: None | str
         first_name = self.first_name
 
+        last_name: None | str
         last_name = self.last_name
 
+        email: None | str
         email = self.email
 
         phone_number: None | str
@@ -100,17 +113,41 @@ class User:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        (
-            id,
-            login_code,
-            roles,
-            first_name,
-            last_name,
-            email,
-            phone_number,
-            unique_code,
-        ) = _FIELDS(src_dict)
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        try:
+            (
+                id,
+                login_code,
+                roles,
+                first_name,
+                last_name,
+                email,
+                phone_number,
+                unique_code,
+            ) = _FIELDS(src_dict)
+        except KeyError:
+            # Tolerant by default: a nullable field that is missing reads as null.
+            if strict:
+                raise
+            (
+                id,
+                login_code,
+                roles,
+                first_name,
+                last_name,
+                email,
+                phone_number,
+                unique_code,
+            ) = (
+                src_dict["id"],
+                src_dict["loginCode"],
+                src_dict["roles"],
+                src_dict.get("firstName"),
+                src_dict.get("lastName"),
+                src_dict.get("email"),
+                src_dict.get("phoneNumber"),
+                src_dict.get("uniqueCode"),
+            )
         if not isinstance(id, str):
             raise TypeError("User.id must be a UUID string, not " + type(id).__name__)
         try:
@@ -127,14 +164,14 @@ class User:
             if not isinstance(_item, str):
                 raise TypeError("User.roles must be a list of strings, not " + type(_item).__name__)
 
-        if not isinstance(first_name, str):
-            raise TypeError("User.firstName must be a string, not " + type(first_name).__name__)
+        if first_name is not None and (not isinstance(first_name, str)):
+            raise TypeError("User.firstName must be a string or null, not " + type(first_name).__name__)
 
-        if not isinstance(last_name, str):
-            raise TypeError("User.lastName must be a string, not " + type(last_name).__name__)
+        if last_name is not None and (not isinstance(last_name, str)):
+            raise TypeError("User.lastName must be a string or null, not " + type(last_name).__name__)
 
-        if not isinstance(email, str):
-            raise TypeError("User.email must be a string, not " + type(email).__name__)
+        if email is not None and (not isinstance(email, str)):
+            raise TypeError("User.email must be a string or null, not " + type(email).__name__)
 
         if phone_number is not None and (not isinstance(phone_number, str)):
             raise TypeError("User.phoneNumber must be a string or null, not " + type(phone_number).__name__)

@@ -74,7 +74,7 @@ class UserPage:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
         from ..models.user import User  # noqa: PLC0415
 
         (
@@ -102,7 +102,7 @@ class UserPage:
 
         if not isinstance(content, list):
             raise TypeError("UserPage.content must be a list, not " + type(content).__name__)
-        content = [User.from_dict(_item) for _item in content]
+        content = [User.from_dict(_item, strict) for _item in content]
 
         user_page = cls(
             total_pages,

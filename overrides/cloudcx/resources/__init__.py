@@ -1,5 +1,7 @@
-"""The API's resources, one module each, sync and async classes side by side."""
+"""The machinery behind the API's resources.
 
-from .users import AsyncUsers, Users
+The resource classes themselves are generated from the spec (`cloudcx_openapi.resources`,
+`make generate`); `_runner` is what every generated method runs.
+"""
 
-__all__ = ["AsyncUsers", "Users"]
+__all__: list[str] = []
