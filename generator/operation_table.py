@@ -222,6 +222,15 @@ def _data_schema(spec: Mapping[str, Any], operation_id: str, response: Mapping[s
     if media is None:
         raise SpecError(f"{operation_id}: the success response has no application/json body")
     envelope = _resolve(spec, media.get("schema", {}))
+    # A success response may offer the error envelope beside the success one (`oneOf`/`anyOf`):
+    # the success envelope is the branch whose `data` is not always null.
+    for key in ("oneOf", "anyOf"):
+        branches = [_resolve(spec, branch) for branch in envelope.get(key, [])]
+        carrying = [b for b in branches if not _is_null_schema(b.get("properties", {}).get("data"))]
+        if len(carrying) == 1:
+            envelope = carrying[0]
+        elif branches and not carrying:
+            envelope = branches[0]  # every branch has a null `data`
     properties = envelope.get("properties", {})
     if "code" not in properties or "data" not in properties:
         raise SpecError(f"{operation_id}: the success body is not a CloudCX envelope (code, message, data)")

@@ -32,6 +32,7 @@ if typing.TYPE_CHECKING:
     from ._config import ClientConfig
     from ._retry import RetryPolicy
     from ._token_store import FileTokenStore, TokenStore, token_store_key
+    from .resources._runner import RawResponse
     from .types import Token, User, UserPage
 
 # Imported on first use (PEP 562), so that `import cloudcx` stays cheap for what needs only
@@ -40,6 +41,7 @@ _LAZY = {
     "DEFAULT_TIMEOUT": "._client",
     "AsyncCloudCX": "._client",
     "ClientConfig": "._config",
+    "RawResponse": ".resources._runner",
     "CloudCX": "._client",
     "RetryPolicy": "._retry",
     "FileTokenStore": "._token_store",
@@ -68,6 +70,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RetryPolicy",
     "Secret",
     "ServerError",

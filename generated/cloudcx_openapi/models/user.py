@@ -114,6 +114,7 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any], strict: bool = False) -> T:
+        _complete = True
         try:
             (
                 id,
@@ -129,6 +130,7 @@ class User:
             # Tolerant by default: a nullable field that is missing reads as null.
             if strict:
                 raise
+            _complete = False
             (
                 id,
                 login_code,
@@ -189,7 +191,8 @@ class User:
             phone_number,
             unique_code,
         )
-        if len(src_dict) > 8:
+        # With a field missing, the count of keys no longer tells whether extra ones came.
+        if len(src_dict) > 8 or not _complete:
             user.additional_properties = {key: value for key, value in src_dict.items() if key not in _KEYS}
         return user
 

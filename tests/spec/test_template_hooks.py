@@ -1,0 +1,99 @@
+"""The generator override stays small and honest (issue 15).
+
+No stock openapi-python-client template is copied: `generator/template_hooks.py` inserts our
+blocks into the pinned generator's own `model.py.jinja` at a few anchor lines. These tests fail
+when the installed generator's template changes under an anchor, and when the credentials kept
+out of the models' `repr` differ from the spec's `format: password` properties.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import sys
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+
+import cloudcx_openapi.models
+from tests.contract._support import ROOT
+
+# PyYAML (a dependency of the generator) ships no type stubs.
+yaml: Any = importlib.import_module("yaml")
+
+
+def _load(name: str) -> ModuleType:
+    """A module of generator/ (scripts beside regenerate.py, not installed modules)."""
+    found = importlib.util.spec_from_file_location(name, ROOT / "generator" / f"{name}.py")
+    assert found is not None
+    assert found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules.setdefault(name, module)  # dataclasses look their module up
+    found.loader.exec_module(module)
+    return module
+
+
+hooks = _load("template_hooks")
+
+
+def _stock() -> str:
+    text: str = (hooks.STOCK_TEMPLATES / hooks.MODEL_TEMPLATE).read_text(encoding="utf-8")
+    return text
+
+
+def test_the_template_is_not_copied() -> None:
+    assert not (ROOT / "generator" / "templates" / "model.py.jinja").exists()
+    copied = sum(len(hook.anchor.splitlines()) for hook in hooks.MODEL_HOOKS)
+    assert copied <= 12, f"{copied} stock lines copied as anchors"
+
+
+@pytest.mark.parametrize("hook", hooks.MODEL_HOOKS, ids=lambda hook: hook.anchor.splitlines()[0])
+def test_every_anchor_occurs_once_in_the_installed_stock_template(hook: Any) -> None:
+    assert _stock().count(hook.anchor) == 1
+
+
+def test_a_stock_template_that_moved_under_an_anchor_stops_generation() -> None:
+    anchor = hooks.MODEL_HOOKS[-1].anchor
+    moved = _stock().replace(anchor, anchor.replace("return", "return  "))
+    with pytest.raises(hooks.TemplateDrift, match=r"update generator/template_hooks\.py"):
+        hooks.apply_hooks(moved, hooks.MODEL_HOOKS)
+
+
+def test_the_hooked_template_keeps_the_rest_of_the_stock_template() -> None:
+    patched = hooks.apply_hooks(_stock(), hooks.MODEL_HOOKS)
+    inserted = [hook.before + hook.after + (hook.replace or "") for hook in hooks.MODEL_HOOKS]
+    assert len(patched) - len(_stock()) == sum(map(len, inserted)) - sum(
+        len(hook.anchor) for hook in hooks.MODEL_HOOKS if hook.replace is not None
+    )
+
+
+def _spec_secrets() -> set[str]:
+    spec = yaml.safe_load((ROOT / "spec" / "cloudcx.yaml").read_text(encoding="utf-8"))
+    return {
+        name
+        for schema in spec["components"]["schemas"].values()
+        for name, prop in (schema.get("properties") or {}).items()
+        if prop.get("format") == "password"
+    }
+
+
+def _hidden_fields() -> set[str]:
+    hidden: set[str] = set()
+    for info in pkgutil.iter_modules(cloudcx_openapi.models.__path__):
+        module = importlib.import_module(f"cloudcx_openapi.models.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__:
+                hidden |= {field.name for field in attrs.fields(value) if not field.repr}
+    return hidden
+
+
+def test_the_fields_kept_out_of_repr_are_the_specs_passwords() -> None:
+    secrets = _spec_secrets()
+    assert {"password", "client_secret", "access_token", "refresh_token"} <= secrets
+    assert _hidden_fields() == secrets
+    assert hooks.secret_fields(yaml.safe_load((ROOT / "spec" / "cloudcx.yaml").read_text())) == (
+        sorted(secrets)
+    )
