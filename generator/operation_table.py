@@ -21,9 +21,10 @@ Conventions read from the spec (the README's "Adding an endpoint when the API gr
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -40,49 +41,12 @@ class SpecError(Exception):
     """The spec breaks a convention the generated resources rely on."""
 
 
-@dataclass(frozen=True)
-class ParameterInfo:
-    """One argument of an operation, as the generated method and the table describe it."""
-
-    name: str
-    python_name: str
-    cli_name: str
-    location: str
-    required: bool
-    json_type: str
-    format: str | None
-    nullable: bool
-    has_default: bool
-    default: Any
-    enum: tuple[Any, ...] | None
-    minimum: float | None
-    maximum: float | None
-    min_length: int | None
-    max_length: int | None
-    items_type: str | None
-    secret: bool
-    description: str
-
-
-@dataclass(frozen=True)
-class OperationInfo:
-    """One resource operation of the spec."""
-
-    operation_id: str
-    resource: str
-    method: str
-    http_method: str
-    path: str
-    summary: str
-    description: str
-    parameters: tuple[ParameterInfo, ...]
-    paged: bool
-    data_model: str | None
-    item_model: str | None
-    success_status: int
-    success_example: str | None
-    security: tuple[tuple[str, ...], ...]
-    api_module: str
+# The record types are those of the generated module, defined once in its prelude (`_HEADER`
+# below) and executed here, so the emitter and `cloudcx_openapi.operations` cannot disagree.
+def _record_types() -> tuple[type, type]:
+    module = sys.modules.setdefault("_operation_records", ModuleType("_operation_records"))
+    exec(compile(_HEADER, "cloudcx_openapi/operations.py", "exec"), module.__dict__)  # noqa: S102
+    return module.Parameter, module.Operation
 
 
 def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
@@ -424,6 +388,9 @@ class Operation:
     api_module: str
 
 '''
+
+
+ParameterInfo, OperationInfo = _record_types()
 
 
 def _literal(value: Any) -> str:

@@ -153,6 +153,11 @@ class CloudCX(SyncResources):
     `NO_PROXY` are honoured as httpx honours them; `trust_env=False` ignores them. API and token
     requests alike go through the proxy and the retry policy; see `cloudcx._proxy`.
 
+    Resources: every operation of the spec is a typed method, `cx.<resource>.<method>(...)`
+    (generated: `cloudcx_openapi.resources`), and `cx.<resource>.with_raw_response.<method>`
+    returns the raw response. Decoding is tolerant by default (a nullable field that is missing
+    reads as null; extra fields are kept); `strict=True` requires every field the spec lists.
+
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
         ...     page = cx.users.list(keywords="si")
@@ -249,8 +254,9 @@ class CloudCX(SyncResources):
 class AsyncCloudCX(AsyncResources):
     """Asynchronous CloudCX client, the twin of `CloudCX`.
 
-    It takes the same arguments, with the same retry, timeout and proxy behaviour; in addition,
-    `users.iter(..., concurrency=N)` prefetches up to N pages at once.
+    It takes the same arguments, with the same retry, timeout, proxy and decoding behaviour,
+    and has the same resources with awaitable methods; in addition, the walkers of paged
+    operations (`users.iter(..., concurrency=N)`) prefetch up to N pages at once.
 
     Example:
         >>> async with AsyncCloudCX(api_key="...") as cx:  # doctest: +SKIP
