@@ -63,14 +63,13 @@ export const firstPage: ListUsersQuery = { pageIndex: 1, pageSize: 25, keywords:
 // @ts-expect-error: `pageSize` is an integer, not a string.
 export const textPageSize: ListUsersQuery = { pageSize: "25" };
 
-/** The users of a page, or an error: `data` is `null` whenever `code` is not "0000". */
+/** The users of a page, or an error: a success envelope (`code` "0000") always carries the page. */
 export function usersOf(envelope: UserPageEnvelope | ListUsersOk): User[] {
-  // @ts-expect-error: `data` is nullable, so it must be checked before use.
-  void envelope.data.content;
-  if (envelope.code !== "0000" || envelope.data === null) {
+  if (envelope.code !== "0000") {
     throw new Error(`CloudCX error ${envelope.code}: ${envelope.message ?? "no message"}`);
   }
-  return envelope.data.content;
+  const page: Schemas["UserPage"] = envelope.data;
+  return page.content;
 }
 
 /** A display name; `phoneNumber` and `uniqueCode` are `string | null`, never undefined. */

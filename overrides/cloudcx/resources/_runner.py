@@ -109,6 +109,15 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _got(parameter: Parameter, value: object) -> str:
+    """`, got <value>` for a message, or nothing for a secret (its value is never shown)."""
+    return "" if parameter.secret else f", got {value!r}"
+
+
+def _got_type(value: object) -> str:
+    return f", got {type(value).__name__}"
+
+
 def _check_type(parameter: Parameter, value: object) -> None:
     name = parameter.python_name
     kind = parameter.json_type
@@ -117,27 +126,28 @@ def _check_type(parameter: Parameter, value: object) -> None:
             at_least = (
                 f" >= {_number_text(parameter.minimum)}" if parameter.minimum is not None else ""
             )
-            raise ConfigurationError(f"{name} must be an integer{at_least}, got {value!r}")
+            raise ConfigurationError(f"{name} must be an integer{at_least}{_got(parameter, value)}")
     elif kind == "number":
         if not (_is_int(value) or isinstance(value, float)):
-            raise ConfigurationError(f"{name} must be a number, got {type(value).__name__}")
+            raise ConfigurationError(f"{name} must be a number{_got_type(value)}")
     elif kind == "boolean":
         if not isinstance(value, bool):
-            raise ConfigurationError(f"{name} must be True or False, got {type(value).__name__}")
+            raise ConfigurationError(f"{name} must be True or False{_got_type(value)}")
     elif kind == "string":
         if parameter.format == "uuid" and isinstance(value, UUID):
             return
         if not isinstance(value, str):
-            raise ConfigurationError(f"{name} must be a string, got {type(value).__name__}")
+            raise ConfigurationError(f"{name} must be a string{_got_type(value)}")
         try:
             value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ConfigurationError(f"{name} must be encodable as UTF-8") from exc
+        except UnicodeEncodeError:
+            # Not chained: the encoding error holds the whole string, which may be a secret.
+            raise ConfigurationError(f"{name} must be encodable as UTF-8") from None
     elif kind == "array":
         if not isinstance(value, list | tuple):
-            raise ConfigurationError(f"{name} must be a list, got {type(value).__name__}")
+            raise ConfigurationError(f"{name} must be a list{_got_type(value)}")
     elif kind == "object" and not isinstance(value, Mapping):
-        raise ConfigurationError(f"{name} must be a mapping, got {type(value).__name__}")
+        raise ConfigurationError(f"{name} must be a mapping{_got_type(value)}")
 
 
 def _check_bounds(parameter: Parameter, value: object) -> None:
@@ -145,10 +155,11 @@ def _check_bounds(parameter: Parameter, value: object) -> None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if parameter.minimum is not None and value < parameter.minimum:
             minimum = _number_text(parameter.minimum)
-            raise ConfigurationError(f"{name} must be an integer >= {minimum}, got {value!r}")
+            kind = "an integer " if parameter.json_type == "integer" else ""
+            raise ConfigurationError(f"{name} must be {kind}>= {minimum}{_got(parameter, value)}")
         if parameter.maximum is not None and value > parameter.maximum:
             maximum = _number_text(parameter.maximum)
-            raise ConfigurationError(f"{name} must be at most {maximum}, got {value!r}")
+            raise ConfigurationError(f"{name} must be at most {maximum}{_got(parameter, value)}")
     if isinstance(value, str | list | tuple):
         size = len(value)
         unit = "characters" if isinstance(value, str) else "items"
@@ -162,8 +173,7 @@ def _check_bounds(parameter: Parameter, value: object) -> None:
             )
     if parameter.enum is not None and value not in parameter.enum:
         allowed = ", ".join(repr(choice) for choice in parameter.enum)
-        shown = "" if parameter.secret else f", got {value!r}"
-        raise ConfigurationError(f"{name} must be one of {allowed}{shown}")
+        raise ConfigurationError(f"{name} must be one of {allowed}{_got(parameter, value)}")
 
 
 def check_argument(parameter: Parameter, value: object) -> None:
