@@ -271,8 +271,11 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                 raise SpecError(f"{operation_id}: an operation needs a tag (its resource)")
             parameters = tuple(_parameters(spec, path_item, operation))
             names = [parameter.python_name for parameter in parameters]
-            if len(set(names)) != len(names) or "timeout" in names:
-                raise SpecError(f"{operation_id}: two arguments share a Python name, or one is `timeout`")
+            if len(set(names)) != len(names) or {"timeout", "concurrency"} & set(names):
+                raise SpecError(
+                    f"{operation_id}: two arguments share a Python name, or one is called "
+                    "`timeout` or `concurrency` (the methods' own keywords)"
+                )
             status, response = _success(spec, operation)
             data = _data_schema(spec, operation_id, response)
             wire = {(parameter.location, parameter.name) for parameter in parameters}
