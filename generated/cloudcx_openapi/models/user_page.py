@@ -102,7 +102,8 @@ class UserPage:
 
         if not isinstance(content, list):
             raise TypeError("UserPage.content must be a list, not " + type(content).__name__)
-        content = [User.from_dict(_item, strict) for _item in content]
+        _from_dict = User.from_dict  # looked up once, not per item
+        content = [_from_dict(_item, strict) for _item in content]
 
         user_page = cls(
             total_pages,

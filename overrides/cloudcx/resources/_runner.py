@@ -186,22 +186,14 @@ def check_argument(parameter: Parameter, value: object) -> None:
     _check_bounds(parameter, value)
 
 
-def _wire_value(value: object) -> object:
-    """A checked argument as it travels (a UUID as its text; a boolean, in a query, as JSON)."""
+def _wire_value(value: object, *, in_query: bool = False) -> object:
+    """A checked argument as it travels: a UUID as its text; in a query, a boolean as JSON."""
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, list | tuple):
-        return [_wire_value(item) for item in value]
-    return value
-
-
-def _query_value(value: object) -> object:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, bool):
+    if in_query and isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return [_query_value(item) for item in value]
+        return [_wire_value(item, in_query=in_query) for item in value]
     return value
 
 
@@ -236,15 +228,15 @@ class _Plan:
         for parameter in self.path_parameters:
             value = arguments.get(parameter.python_name)
             check_argument(parameter, value)
-            text = _query_value(value)
-            path = path.replace("{" + parameter.name + "}", quote(str(text), safe=""))
+            text = str(_wire_value(value, in_query=True))
+            path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
         params: dict[str, Any] = {}
         for parameter in self.query_parameters:
             value = arguments.get(parameter.python_name)
             check_argument(parameter, value)
             if value is None or (value == "" and not parameter.required):
                 continue  # absent: the server's default applies
-            params[parameter.name] = _query_value(value)
+            params[parameter.name] = _wire_value(value, in_query=True)
         kwargs: dict[str, Any] = {"method": self.method, "url": path, "params": params}
         if self.body_parameters:
             body: dict[str, Any] = {}
