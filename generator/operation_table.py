@@ -245,6 +245,14 @@ def _example(response: Mapping[str, Any]) -> str | None:
     return None
 
 
+def walker_names(method: str) -> tuple[str, str]:
+    """The item walker's and the page walker's names for paged method `method`."""
+    if method == "list":
+        return "iter", "iter_pages"
+    stem = method.removeprefix("list_")
+    return f"iter_{stem}", f"iter_{stem}_pages"
+
+
 def load_spec(path: Path) -> dict[str, Any]:
     """The spec as plain data."""
     loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -281,11 +289,13 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
             wire = {(parameter.location, parameter.name) for parameter in parameters}
             item_model = _page_item_model(spec, data)
             paged = all(("query", name) in wire for name in PAGE_PARAMETERS) and item_model is not None
+            method = str(operation.get(METHOD_EXTENSION) or snake_case(operation_id))
+            item_walker, page_walker = walker_names(method) if paged else (None, None)
             operations.append(
                 OperationInfo(
                     operation_id=operation_id,
                     resource=snake_case(str(tags[0])),
-                    method=str(operation.get(METHOD_EXTENSION) or snake_case(operation_id)),
+                    method=method,
                     http_method=http_method.upper(),
                     path=str(path),
                     summary=" ".join(str(operation.get("summary", "")).split()),
@@ -298,6 +308,8 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     success_example=_example(response),
                     security=tuple(tuple(sorted(requirement)) for requirement in security),
                     api_module=f"{snake_case(str(tags[0]))}.{PythonIdentifier(operation_id, prefix='')}",
+                    item_walker=item_walker,
+                    page_walker=page_walker,
                 )
             )
     seen: set[tuple[str, str]] = set()
@@ -329,7 +341,10 @@ Shape (stable: fields may be added, none renamed or removed):
   `item_model` (for a paged operation, the class name of the page's items, else None);
   `success_status`; `success_example` (the success response's first example, as JSON text, or
   None); `security` (the alternatives, each a tuple of scheme names, as in the spec);
-  `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`).
+  `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`); `item_walker` and
+  `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
+  `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
+  None when not paged).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -389,6 +404,8 @@ class Operation:
     success_example: str | None
     security: tuple[tuple[str, ...], ...]
     api_module: str
+    item_walker: str | None
+    page_walker: str | None
 
 '''
 

@@ -29,14 +29,6 @@ _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "string": "s
 _RESERVED_METHODS = {"with_raw_response"}
 
 
-def walker_names(method: str) -> tuple[str, str]:
-    """The item walker's and the page walker's names for paged method `method`."""
-    if method == "list":
-        return "iter", "iter_pages"
-    stem = method.removeprefix("list_") if method.startswith("list_") else method
-    return f"iter_{stem}", f"iter_{stem}_pages"
-
-
 def _scalar(json_type: str | None, format_: str | None) -> str:
     if json_type == "string" and format_ == "uuid":
         return "UUID | str"
@@ -92,7 +84,8 @@ def _resources(operations: Sequence[OperationInfo]) -> list[_Resource]:
     for name, members in by_name.items():
         taken: set[str] = set(_RESERVED_METHODS)
         for operation in members:
-            names = [operation.method, *(walker_names(operation.method) if operation.paged else ())]
+            walkers = (operation.item_walker, operation.page_walker) if operation.paged else ()
+            names = [operation.method, *walkers]
             clash = taken.intersection(names)
             if clash or not operation.method.isidentifier():
                 raise SpecError(f"{operation.operation_id}: the method name {sorted(clash)} is taken or invalid")
@@ -122,7 +115,6 @@ def render_resources(operations: Sequence[OperationInfo]) -> str:
         signature_default=signature_default,
         docstring_text=docstring_text,
         wrap=wrap,
-        walker_names=walker_names,
         any_body=any(p.location == "body" for o in operations for p in o.parameters),
         constant=lambda operation: "_" + snake_case(operation.operation_id).upper(),
     )

@@ -18,7 +18,10 @@ Shape (stable: fields may be added, none renamed or removed):
   `item_model` (for a paged operation, the class name of the page's items, else None);
   `success_status`; `success_example` (the success response's first example, as JSON text, or
   None); `security` (the alternatives, each a tuple of scheme names, as in the spec);
-  `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`).
+  `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`); `item_walker` and
+  `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
+  `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
+  None when not paged).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -78,6 +81,8 @@ class Operation:
     success_example: str | None
     security: tuple[tuple[str, ...], ...]
     api_module: str
+    item_walker: str | None
+    page_walker: str | None
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -161,6 +166,8 @@ OPERATIONS: tuple[Operation, ...] = (
             ("apiKey",),
         ),
         api_module="users.list_users",
+        item_walker="iter",
+        page_walker="iter_pages",
     ),
 )
 """Every resource operation of the spec, in spec order."""

@@ -50,6 +50,7 @@ def test_list_users_is_users_list_paged_into_user_pages() -> None:
     assert (operation.data_model, operation.item_model) == ("UserPage", "User")
     assert operation.security == (("oauth2",), ("apiKey",))
     assert operation.api_module == "users.list_users"
+    assert (operation.item_walker, operation.page_walker) == ("iter", "iter_pages")
     example = json.loads(operation.success_example or "null")
     assert example["code"] == "0000"
 
@@ -124,6 +125,7 @@ def test_nullability_is_read_in_both_openapi_spellings(note_schema: dict[str, An
     )
     assert table.data_model is None
     assert not table.paged
+    assert (table.item_walker, table.page_walker) == (None, None)
     name, note = table.parameters
     assert (name.location, name.required, name.nullable) == ("body", True, False)
     assert (note.json_type, note.required, note.nullable) == ("string", False, True)
