@@ -14,6 +14,8 @@ from typing import Any, Protocol, Self, TypeVar, overload
 
 import httpx
 
+from cloudcx_openapi.operations import OPERATIONS
+
 from ._exceptions import (
     APIError,
     InvalidResponseError,
@@ -26,6 +28,7 @@ from ._retry import parse_retry_after
 from ._secrets import REDACTED, Secret, redact
 
 __all__ = [
+    "ARGUMENT_SECRETS_EXTENSION",
     "KNOWN_SECRETS_EXTENSION",
     "Decodable",
     "decode_envelope",
@@ -46,6 +49,13 @@ Set by the auth flow and the token request; `server_text` masks these exact valu
 server text an error quotes, whatever shape the server echoed them in.
 """
 
+ARGUMENT_SECRETS_EXTENSION = "cloudcx.argument_secrets"
+"""Request extension holding, as `Secret`s, the values of the call's `format: password` arguments.
+
+Set by the resources' runner (the auth flow owns `KNOWN_SECRETS_EXTENSION`); `server_text`
+masks these too.
+"""
+
 SUCCESS_CODE = "0000"
 _EXCERPT_BYTES = 200
 _SECRET_FIELDS = re.compile(
@@ -63,7 +73,14 @@ _SECRET_QUERY_KEYS = frozenset(
 _PERSONAL_QUERY_KEYS = frozenset({"keywords"})
 # What decoding a body as JSON raises; RecursionError: a hostile body nested too deep.
 _JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
-_MASKED_QUERY_KEYS = _SECRET_QUERY_KEYS | _PERSONAL_QUERY_KEYS
+# And every query parameter the spec marks `format: password`, in any operation.
+_SPEC_SECRET_QUERY_KEYS = frozenset(
+    parameter.name.lower()
+    for operation in OPERATIONS
+    for parameter in operation.parameters
+    if parameter.secret and parameter.location == "query"
+)
+_MASKED_QUERY_KEYS = _SECRET_QUERY_KEYS | _PERSONAL_QUERY_KEYS | _SPEC_SECRET_QUERY_KEYS
 
 
 def _mask_match(match: re.Match[str]) -> str:
@@ -86,7 +103,11 @@ def server_text(response: httpx.Response, text: str) -> str:
     messages, body excerpts): the secrets the client sent with `response`'s request (see
     `KNOWN_SECRETS_EXTENSION`) are replaced by `***` wherever they appear.
     """
-    known = response.request.extensions.get(KNOWN_SECRETS_EXTENSION, ())
+    extensions = response.request.extensions
+    known = (
+        *extensions.get(KNOWN_SECRETS_EXTENSION, ()),
+        *extensions.get(ARGUMENT_SECRETS_EXTENSION, ()),
+    )
     secrets = [secret for secret in known if isinstance(secret, Secret)]
     return mask_secrets(redact(text, secrets))
 

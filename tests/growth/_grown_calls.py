@@ -25,6 +25,7 @@ import pytest
 API_KEY = "growth-api-key-3c9e"
 USER_ID = "75d86d40-f7d9-4025-8a1c-8a868f918289"
 REFUSED_ID = "00000000-0000-4000-8000-000000000001"
+CONFIRMATION_CODE = "c0nf1rm-7c1e-secret"
 QUEUES = [{"id": index, "name": f"queue-{index}", "strategy": "ringall"} for index in range(5)]
 USER = {
     "id": USER_ID,
@@ -90,7 +91,12 @@ class Handler(BaseHTTPRequestHandler):
         elif self.command == "POST" and url.path == "/openapi/v2/call-queue":
             self.create(body or {})
         elif self.command == "DELETE" and parts[:3] == ["openapi", "v2", "call-queue"]:
-            self.answer(200, envelope(None))
+            if parts[3] == "404":
+                self.answer(
+                    404, error("4040", f"no queue 404 (code {query.get('confirmationCode')})")
+                )
+            else:
+                self.answer(200, envelope(None))
         else:
             self.answer(404, error("4040", "no such route"))
 
@@ -153,6 +159,12 @@ def check_sync(cloudcx: Any, base_url: str) -> None:
         created = cx.call_queues.create(name="sales", strategy="roundrobin")
         assert (created.id, created.name, created.strategy) == (99, "sales", "roundrobin")
         assert cx.call_queues.delete(queue_id=99) is None
+        with pytest.raises(NotFoundError) as missing:
+            cx.call_queues.delete(queue_id=404, confirmation_code=CONFIRMATION_CODE)
+        # A secret query parameter of the spec is masked in the URL, and in the server's text.
+        assert missing.value.url is not None
+        assert "confirmationCode=" in missing.value.url
+        assert CONFIRMATION_CODE not in f"{missing.value} {missing.value.url}"
         bad_arguments: list[tuple[dict[str, Any], str]] = [
             ({"name": "x" * 65}, "name must be at most 64 characters"),
             ({"name": "ok", "strategy": "random"}, "strategy must be one of"),

@@ -159,7 +159,13 @@ def grow(spec: dict[str, Any]) -> None:
             "summary": "Delete a call queue",
             "security": _SECURITY,
             "parameters": [
-                {"name": "queueId", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {"name": "queueId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "confirmationCode",
+                    "in": "query",
+                    "description": "A one-time code; a credential, so masked in messages.",
+                    "schema": {"type": "string", "format": "password"},
+                },
             ],
             "responses": _answers("EmptyEnvelope", "Deleted; data is null."),
         }

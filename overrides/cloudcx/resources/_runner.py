@@ -8,7 +8,8 @@ hold no logic of their own: each method hands its operation (a record of
   and raises `ConfigurationError` naming the argument, never quoting a secret's value;
 * builds the request: path parameters quoted into the path, query parameters (an optional one
   given as None, or as an empty string, is left out), the JSON body from the body properties
-  (None left out), and the call's `timeout`;
+  (None left out), and the call's `timeout`; the values of `format: password` arguments are
+  recorded (`ARGUMENT_SECRETS_EXTENSION`) so that no error quoting the server shows them;
 * sends it streamed (so that a body that breaks off is told apart from a lost request), reads
   it, closes it and releases its stream, mapping transport failures to the client's errors;
 * checks the envelope and decodes `data` (`cloudcx._response.decode_envelope`), tolerant by
@@ -32,8 +33,9 @@ from cloudcx_openapi.operations import Operation, Parameter
 
 from .._exceptions import CloudCXError, ConfigurationError
 from .._pagination import AsyncWalk, Page, async_items, async_pages, sync_items, sync_pages
-from .._response import Decodable, decode_envelope
+from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope
 from .._retry import resolve_timeout
+from .._secrets import Secret
 from .._transport_errors import translate_body_error, translate_transport_error
 
 __all__ = ["AsyncRunner", "RawResponse", "SyncRunner", "Timeout"]
@@ -207,6 +209,7 @@ class _Plan:
     query_parameters: tuple[Parameter, ...]
     body_parameters: tuple[Parameter, ...]
     page_index: str | None
+    secret_parameters: tuple[str, ...]
 
     @classmethod
     def of(cls, operation: Operation) -> _Plan:
@@ -220,6 +223,7 @@ class _Plan:
             located("query"),
             located("body"),
             next((p.python_name for p in operation.parameters if p.name == PAGE_INDEX), None),
+            tuple(p.python_name for p in operation.parameters if p.secret),
         )
 
     def request(self, arguments: Mapping[str, object], timeout: Timeout) -> dict[str, Any]:
@@ -248,6 +252,13 @@ class _Plan:
             kwargs["json"] = body
         if timeout is not None:
             kwargs["timeout"] = resolve_timeout(timeout)
+        if self.secret_parameters:
+            secrets = tuple(
+                Secret(str(value))
+                for name in self.secret_parameters
+                if (value := arguments.get(name)) is not None
+            )
+            kwargs["extensions"] = {ARGUMENT_SECRETS_EXTENSION: secrets}
         return kwargs
 
 
