@@ -22,7 +22,6 @@ resent once it may have reached the server.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import quote
 from uuid import UUID
@@ -199,32 +198,35 @@ def _wire_value(value: object, *, in_query: bool = False) -> object:
     return value
 
 
-@dataclass(frozen=True)
 class _Plan:
-    """An operation's request, prepared once: which argument goes where."""
+    """An operation's request, prepared once: which argument goes where.
 
-    method: str
-    path: str
-    path_parameters: tuple[Parameter, ...]
-    query_parameters: tuple[Parameter, ...]
-    body_parameters: tuple[Parameter, ...]
-    page_index: str | None
-    secret_parameters: tuple[str, ...]
+    A plain class, not a dataclass: building one at import costs more than it saves here.
+    """
 
-    @classmethod
-    def of(cls, operation: Operation) -> _Plan:
+    __slots__ = (
+        "body_parameters",
+        "method",
+        "page_index",
+        "path",
+        "path_parameters",
+        "query_parameters",
+        "secret_parameters",
+    )
+
+    def __init__(self, operation: Operation) -> None:
         def located(location: str) -> tuple[Parameter, ...]:
             return tuple(p for p in operation.parameters if p.location == location)
 
-        return cls(
-            operation.http_method,
-            operation.path,
-            located("path"),
-            located("query"),
-            located("body"),
-            next((p.python_name for p in operation.parameters if p.name == PAGE_INDEX), None),
-            tuple(p.python_name for p in operation.parameters if p.secret),
+        self.method = operation.http_method
+        self.path = operation.path
+        self.path_parameters = located("path")
+        self.query_parameters = located("query")
+        self.body_parameters = located("body")
+        self.page_index = next(
+            (p.python_name for p in operation.parameters if p.name == PAGE_INDEX), None
         )
+        self.secret_parameters = tuple(p.python_name for p in operation.parameters if p.secret)
 
     def request(self, arguments: Mapping[str, object], timeout: Timeout) -> dict[str, Any]:
         """Check `arguments` (by Python name) and build `httpx.Client.build_request`'s kwargs."""
@@ -269,7 +271,7 @@ def _plan(operation: Operation) -> _Plan:
     # Keyed by identity: the table's records live as long as the process.
     known = _PLANS.get(id(operation))
     if known is None or known[0] is not operation:
-        known = (operation, _Plan.of(operation))
+        known = (operation, _Plan(operation))
         _PLANS[id(operation)] = known
     return known[1]
 
