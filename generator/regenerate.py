@@ -5,8 +5,11 @@ Usage:
     python generator/regenerate.py --check         # fail, with a diff, if generated/ has drifted
     python generator/regenerate.py --spec S --out D  # generate from another spec into another folder
 
-The generator (openapi-python-client) is pinned in pyproject.toml; its configuration and any
-template overrides live beside this script. Formatting is applied here, with a ruff configuration
+The generator (openapi-python-client) is pinned in pyproject.toml; its configuration lives
+beside this script, and so do our additions: the hooks into its stock model template
+(`template_hooks.py`, no template is copied), and our own emitters, run after it, of the
+operation table (`operation_table.py` -> `operations.py`) and the typed resource classes
+(`resource_classes.py` -> `resources.py`). Formatting is applied here, with a ruff configuration
 of its own, so that the output is byte-for-byte the same on every run and on every machine.
 """
 
