@@ -71,7 +71,12 @@ def _ref_name(node: Any) -> str | None:
 
 
 def _is_null_schema(node: Any) -> bool:
-    return isinstance(node, Mapping) and (node.get("type") == "null" or node.get("enum") == [None])
+    """Whether `node` admits only `null`: OpenAPI 3.1 `type: "null"`, `enum: [null]`, or the
+    closest OpenAPI 3.0 form, a nullable object with no properties (`maxProperties: 0`)."""
+    if not isinstance(node, Mapping):
+        return False
+    empty_object = node.get("nullable") is True and node.get("maxProperties") == 0
+    return node.get("type") == "null" or node.get("enum") == [None] or empty_object
 
 
 def _type_and_nullable(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> tuple[str, bool]:

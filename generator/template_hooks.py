@@ -122,11 +122,24 @@ def apply_hooks(stock: str, hooks: Iterable[Hook], *, name: str = MODEL_TEMPLATE
 
 
 def secret_fields(spec: Mapping[str, Any]) -> list[str]:
-    """The names of the spec's schema properties marked `format: password`, sorted."""
+    """The names of the spec's schema properties marked `format: password`, sorted.
+
+    A property may carry the format itself or through a `$ref` to a schema that does.
+    """
+    schemas = spec.get("components", {}).get("schemas", {})
+
+    def resolved(node: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
+            seen.add(node["$ref"])
+            node = schemas.get(node["$ref"].rsplit("/", 1)[-1], {})
+        return node
+
     names: set[str] = set()
-    for schema in spec.get("components", {}).get("schemas", {}).values():
+    for schema in schemas.values():
         for name, prop in (schema.get("properties") or {}).items():
-            if isinstance(prop, Mapping) and prop.get("format") == "password":
+            target = resolved(prop)
+            if isinstance(target, Mapping) and target.get("format") == "password":
                 names.add(str(name))
     return sorted(names)
 

@@ -71,12 +71,21 @@ def test_the_hooked_template_keeps_the_rest_of_the_stock_template() -> None:
 
 
 def _spec_secrets() -> set[str]:
+    """Every property whose schema, directly or through one `$ref`, is `format: password`."""
     spec = yaml.safe_load((ROOT / "spec" / "cloudcx.yaml").read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+
+    def target(prop: dict[str, Any]) -> dict[str, Any]:
+        if "$ref" in prop:
+            found: dict[str, Any] = schemas[prop["$ref"].rsplit("/", 1)[-1]]
+            return found
+        return prop
+
     return {
         name
-        for schema in spec["components"]["schemas"].values()
+        for schema in schemas.values()
         for name, prop in (schema.get("properties") or {}).items()
-        if prop.get("format") == "password"
+        if target(prop).get("format") == "password"
     }
 
 
