@@ -59,6 +59,23 @@ def parameter(**changes: Any) -> Parameter:
         ({"json_type": "array"}, "a", "thing must be a list, got str"),
         ({"required": True}, None, "thing is required"),
         ({"format": "uuid"}, 7, "thing must be a string, got int"),
+        (
+            {"json_type": "integer", "format": "int32"},
+            2**31,
+            "thing must fit in int32 (-2147483648 to 2147483647)",
+        ),
+        pytest.param(
+            {"json_type": "integer", "format": "int64"},
+            10**5000,
+            "thing must fit in int64 (-9223372036854775808 to 9223372036854775807)",
+            id="huge-int64",
+        ),
+        pytest.param(
+            {"json_type": "integer", "maximum": 100},
+            10**5000,
+            "thing must be at most 100",
+            id="huge",
+        ),
     ],
 )
 def test_a_value_outside_the_spec_is_refused_naming_the_argument(

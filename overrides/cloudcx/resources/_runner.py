@@ -112,7 +112,13 @@ def _number_text(value: float) -> str:
 
 def _got(parameter: Parameter, value: object) -> str:
     """`, got <value>` for a message, or nothing for a secret (its value is never shown)."""
-    return "" if parameter.secret else f", got {value!r}"
+    if parameter.secret:
+        return ""
+    try:
+        shown = repr(value)
+    except ValueError:  # an int too long to print
+        return ""
+    return f", got {shown[:80]}"
 
 
 def _got_type(value: object) -> str:
@@ -151,8 +157,17 @@ def _check_type(parameter: Parameter, value: object) -> None:
         raise ConfigurationError(f"{name} must be a mapping{_got_type(value)}")
 
 
+# The ranges of the spec's integer formats: beyond them the server cannot take the value (and
+# no huge int reaches `str()`, which refuses past 4,300 digits).
+_FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
 def _check_bounds(parameter: Parameter, value: object) -> None:
     name = parameter.python_name
+    if isinstance(value, int) and parameter.format in _FORMAT_RANGES:
+        low, high = _FORMAT_RANGES[parameter.format]
+        if not low <= value <= high:  # (a bool, also an int, is always in range)
+            raise ConfigurationError(f"{name} must fit in {parameter.format} ({low} to {high})")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if parameter.minimum is not None and value < parameter.minimum:
             minimum = _number_text(parameter.minimum)
