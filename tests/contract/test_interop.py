@@ -35,10 +35,10 @@ def test_types_check_fails_when_the_spec_loosens(tmp_path: Path) -> None:
     # whose `phoneNumber` lost its `null` must fail the check, naming the unused directive.
     node_tool("tsc")
     text = SPEC.read_text()
-    nullable_phone = 'phoneNumber:\n          type: [string, "null"]'
+    nullable_phone = "phoneNumber:\n          type: string\n          nullable: true\n"
     assert nullable_phone in text
     loosened = tmp_path / "cloudcx.yaml"
-    loosened.write_text(text.replace(nullable_phone, "phoneNumber:\n          type: string"))
+    loosened.write_text(text.replace(nullable_phone, "phoneNumber:\n          type: string\n"))
     result = run(
         [
             sys.executable,

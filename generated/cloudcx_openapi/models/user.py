@@ -46,11 +46,15 @@ class User:
     """A contact-centre user (agent, supervisor or administrator)."""
 
     id: UUID
-    """ The user's unique ID. """
+    """ The user's unique ID. **Assumption.** That it is always a UUID (the vendor's
+    example is one).
+     """
     login_code: str
     """ The name the user logs in with. """
     roles: list[str]
-    """ The user's roles, for example `Admin` and `Agents`. """
+    """ The user's roles, for example `Admin` and `Agents`. **Assumption.** The full list
+    of roles is not documented.
+     """
     first_name: str
     """ Given name. """
     last_name: str

@@ -24,22 +24,18 @@ class UserPageEnvelope:
 
     code: str
     """ "0000" on success; any other value is an error code. """
-    data: None | UserPage
-    """ The page on success; `null` on error. """
+    data: UserPage
+    """ One page of users. `number` counts from 0 while the request's `pageIndex` counts from 1. """
     message: None | str | Unset = UNSET
-    """ A human-readable message; `null` on success. """
+    """ A human-readable message: `null` on success (as in the vendor's example), what went
+    wrong on an error.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_page import UserPage  # noqa: PLC0415
-
         code = self.code
 
-        data: dict[str, Any] | None
-        if isinstance(self.data, UserPage):
-            data = self.data.to_dict()
-        else:
-            data = self.data
+        data = self.data.to_dict()
 
         message: None | str | Unset
         if isinstance(self.message, Unset):
@@ -67,20 +63,7 @@ class UserPageEnvelope:
         d = dict(src_dict)
         code = d.pop("code")
 
-        def _parse_data(data: object) -> None | UserPage:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = UserPage.from_dict(data)
-
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UserPage, data)
-
-        data = _parse_data(d.pop("data"))
+        data = UserPage.from_dict(d.pop("data"))
 
         def _parse_message(data: object) -> None | str | Unset:
             if data is None:
