@@ -16,7 +16,7 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
-	node-tools lint-spec docs interop contract bench
+	node-tools lint-spec docs interop contract bench interop-deps
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
@@ -26,7 +26,8 @@ help:
 	@echo "make bench             run the benchmarks (not part of make test); figures in bench/results/latest.json"
 	@echo "make lint-spec         lint the spec with Redocly and Spectral (0 errors, 0 warnings)"
 	@echo "make docs              build the HTML API reference: docs/build/cloudcx.html"
-	@echo "make interop           TypeScript types + tsc --strict; a typescript-fetch client against the simulator"
+	@echo "make interop           OpenAPI Generator clients (typescript-fetch, python, go; java) against the simulator"
+	@echo "make interop-deps      install the Debian packages the interop clients build with (root, apt-get)"
 	@echo "make contract          Prism mock and proxy, and schemathesis, against the spec"
 
 $(STAMP): pyproject.toml
@@ -88,6 +89,15 @@ docs: $(NODE_STAMP)
 
 interop: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python interop/run.py --build-dir build/interop
+
+# The Go toolchain and the Go and Java libraries that generated clients need, from Debian (the
+# Java client's jackson-datatype-jsr310 and jackson-databind-nullable are not packaged).
+INTEROP_DEBS := golang-go golang-golang-x-oauth2-dev libjackson2-databind-java \
+	libjackson2-annotations-java libjackson2-core-java libjakarta-annotation-api-java \
+	libjsr305-java libhttpclient-java libhttpmime-java
+
+interop-deps:
+	apt-get install -y --no-install-recommends $(INTEROP_DEBS)
 
 contract: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/contract tests/spec

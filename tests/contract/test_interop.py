@@ -1,5 +1,6 @@
-"""The spec in TypeScript: openapi-typescript types under `tsc --strict`, and a typescript-fetch
-client from OpenAPI Generator run against the simulator (`interop/run.py`, as `make interop`)."""
+"""The spec in other languages: openapi-typescript types under `tsc --strict`, and OpenAPI
+Generator clients (typescript-fetch, python, go; java generated) run against the simulator
+(`interop/run.py`, as `make interop`)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,38 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
 RUNNER = ROOT / "interop" / "run.py"
+CACHE = ROOT / "build" / "interop"
 
 
-def test_typescript_types_and_fetch_client_against_the_simulator(tmp_path: Path) -> None:
+@pytest.mark.parametrize("client", ["typescript-fetch", "python", "go"])
+def test_generated_client_runs_against_the_simulator(client: str) -> None:
+    # Generated with no generator options; built once per spec and interop/ tree (cached under
+    # build/interop/<hash>); the token request goes to the simulator's second port.
     node_tool("tsc")
-    result = run([sys.executable, str(RUNNER), "--build-dir", str(tmp_path / "interop")])
+    result = run([sys.executable, str(RUNNER), "--build-dir", str(CACHE), "--only", client])
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "interop: OK" in result.stdout
-    report_line = next(
-        line for line in result.stdout.splitlines() if "typescript-fetch client report" in line
-    )
-    report = json.loads(report_line.split("report ", 1)[1])
+    marker = f"interop: {client} client report "
+    report_line = next(line for line in result.stdout.splitlines() if line.startswith(marker))
+    report = json.loads(report_line.removeprefix(marker))
     assert report["users"] == 60
     assert report["tokenType"] == "Bearer"
     assert report["expiresIn"] == 3599
     assert report["refusedStatus"] == 401
     assert report["searchHits"] >= 1
     assert report["simulatorTokenRequests"] == 1
+
+
+def test_java_native_client_is_generated_with_no_options() -> None:
+    result = run([sys.executable, str(RUNNER), "--build-dir", str(CACHE), "--only", "java"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "interop: java client generated" in result.stdout
 
 
 def test_types_check_fails_when_the_spec_loosens(tmp_path: Path) -> None:
