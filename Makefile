@@ -16,7 +16,7 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
-	node-tools lint-spec docs interop contract bench interop-deps
+	node-tools lint-spec docs interop contract bench interop-deps postman
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
@@ -28,6 +28,7 @@ help:
 	@echo "make docs              build the HTML API reference: docs/build/cloudcx.html"
 	@echo "make interop           OpenAPI Generator clients (typescript-fetch, python, go; java) against the simulator"
 	@echo "make interop-deps      install the Debian packages the interop clients build with (root, apt-get)"
+	@echo "make postman           write docs/build/cloudcx.postman_collection.json from the spec"
 	@echo "make contract          Prism mock and proxy, and schemathesis, against the spec"
 
 $(STAMP): pyproject.toml
@@ -89,6 +90,10 @@ docs: $(NODE_STAMP)
 
 interop: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python interop/run.py --build-dir build/interop
+
+# openapi-to-postmanv2 converts the spec; docs/postman.cjs fits it to the vendor's Postman steps.
+postman: $(NODE_STAMP)
+	node docs/postman.cjs spec/cloudcx.yaml docs/build/cloudcx.postman_collection.json
 
 # The Go toolchain and the Go and Java libraries that generated clients need, from Debian (the
 # Java client's jackson-datatype-jsr310 and jackson-databind-nullable are not packaged).
