@@ -84,8 +84,10 @@ lint-spec: $(NODE_STAMP)
 	$(NODE_BIN)/redocly lint --lint-config error spec/cloudcx.yaml
 	$(NODE_BIN)/spectral lint --ruleset .spectral.yaml --fail-severity warn spec/cloudcx.yaml
 
+# docs/code-samples.cjs adds cURL and Python samples to every operation of a copy of the spec.
 docs: $(NODE_STAMP)
-	$(NODE_BIN)/redocly build-docs spec/cloudcx.yaml --inlineBundle --lint-config error \
+	node docs/code-samples.cjs spec/cloudcx.yaml build/docs/cloudcx.yaml
+	$(NODE_BIN)/redocly build-docs build/docs/cloudcx.yaml --inlineBundle --lint-config error \
 		--template docs/template.hbs --output docs/build/cloudcx.html
 
 interop: $(STAMP) $(NODE_STAMP)

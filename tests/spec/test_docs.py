@@ -12,12 +12,15 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     tmp_path: Path,
 ) -> None:
     output = tmp_path / "cloudcx.html"
-    # The Makefile's `docs` target, with the output in a temporary folder.
+    with_samples = tmp_path / "cloudcx.yaml"
+    # The Makefile's `docs` target, with the output in a temporary folder: samples, then HTML.
+    samples = run(["node", str(ROOT / "docs" / "code-samples.cjs"), str(SPEC), str(with_samples)])
+    assert samples.returncode == 0, samples.stdout + samples.stderr
     result = run(
         [
             node_tool("redocly"),
             "build-docs",
-            str(SPEC),
+            str(with_samples),
             "--inlineBundle",
             "--lint-config",
             "error",
@@ -38,6 +41,13 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     # The vendor's example values, from the spec's examples.
     for example in ("freesiaTest", "frees1aa@gmail.com", "75d86d40-f7d9-4025-8a1c-8a868f918289"):
         assert example in html
+    # Code samples (cURL and Python) for every operation, generated from the spec.
+    assert "curl --location --request POST 'https://cloudcx.example.com:443/oauth/token'" in html
+    assert "--data-urlencode" in html
+    assert "/openapi/v2/user/page?pageIndex=1&pageSize=25&keywords=si'" in html
+    assert "Authorization: Bearer {access_token or API key}" in html
+    assert "from cloudcx_openapi.api.users import list_users" in html
+    assert "list_users.sync(client=cx.client, page_index=1, page_size=25, keywords=" in html
     # Self-contained: no script or stylesheet is fetched, and the page's policy forbids any
     # request beyond the file itself (so the renderer's badge logo stays home too).
     assert not re.search(r"<script[^>]+src=", html)
