@@ -98,10 +98,11 @@ postman: $(NODE_STAMP)
 	node docs/postman.cjs spec/cloudcx.yaml docs/build/cloudcx.postman_collection.json
 
 # The Go toolchain and the Go and Java libraries that generated clients need, from Debian (the
-# Java client's jackson-datatype-jsr310 and jackson-databind-nullable are not packaged).
+# Java client's jackson-datatype-jsr310 and jackson-databind-nullable are not packaged: small
+# stand-ins in interop/java/stubs take their place).
 INTEROP_DEBS := golang-go golang-golang-x-oauth2-dev libjackson2-databind-java \
-	libjackson2-annotations-java libjackson2-core-java libjakarta-annotation-api-java \
-	libjsr305-java libhttpclient-java libhttpmime-java
+	libjackson2-annotations-java libjackson2-core-java libgeronimo-annotation-1.3-spec-java \
+	libjsr305-java libhttpclient-java libhttpmime-java libcommons-logging-java
 
 interop-deps:
 	apt-get install -y --no-install-recommends $(INTEROP_DEBS)
