@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -113,3 +114,18 @@ def test_what_the_vendor_never_stated_is_marked_as_an_assumption() -> None:
         for example in responses[status]["content"]["application/json"]["examples"].values():
             assert example["summary"].startswith("Illustration"), status
     assert "/components/schemas/ErrorEnvelope" in marked
+
+
+def test_the_token_request_is_one_shape_per_grant() -> None:
+    # A fuzzer generating from the schema gets a password grant or a refresh grant, never a mix.
+    document = _spec()
+    validator = OAS30Validator(
+        {"$ref": "#/components/schemas/TokenRequest", "components": document["components"]}
+    )
+    password = {"grant_type": "password", "client_id": "c", "username": "u", "password": "p"}
+    refresh = {"grant_type": "refresh_token", "client_id": "c", "refresh_token": "r"}
+    assert validator.is_valid(password)
+    assert validator.is_valid(refresh)
+    assert not validator.is_valid({**password, "grant_type": "refresh_token"})
+    assert not validator.is_valid({**refresh, "grant_type": "password"})
+    assert not validator.is_valid({"grant_type": "password", "client_id": "c"})
