@@ -104,8 +104,10 @@ INTEROP_DEBS := golang-go golang-golang-x-oauth2-dev libjackson2-databind-java \
 	libjackson2-annotations-java libjackson2-core-java libgeronimo-annotation-1.3-spec-java \
 	libjsr305-java libhttpclient-java libhttpmime-java libcommons-logging-java
 
+# Nothing to do (and no network) when they are all installed already.
 interop-deps:
-	apt-get install -y --no-install-recommends $(INTEROP_DEBS)
+	dpkg -s $(INTEROP_DEBS) >/dev/null 2>&1 || { apt-get update && \
+		apt-get install -y --no-install-recommends $(INTEROP_DEBS); }
 
 contract: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/contract tests/spec

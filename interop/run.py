@@ -58,16 +58,21 @@ class StepFailed(Exception):
 
 def _run(step: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     print(f"interop: {step}", flush=True)
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        # openapi-typescript is built on Redocly's libraries: keep them from calling home.
-        env={**(os.environ if env is None else env), **QUIET_TOOLS},
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            command,
+            cwd=cwd,
+            # openapi-typescript is built on Redocly's libraries: keep them from calling home.
+            env={**(os.environ if env is None else env), **QUIET_TOOLS},
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError as missing:
+        raise StepFailed(
+            f"{step}: {command[0]} is not installed: run `make interop-deps`"
+        ) from missing
     if result.returncode != 0:
         raise StepFailed(
             f"{step} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}".rstrip()

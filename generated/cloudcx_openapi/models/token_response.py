@@ -25,7 +25,10 @@ class TokenResponse:
     may be absent.
      """
     refresh_token: str | Unset = _attrs_field(default=UNSET, repr=False)
-    """ A token for the refresh grant, when the server issues one. """
+    """ A token for the refresh grant, when the server issues one. **Assumption.** The
+    vendor mentions refresh tokens but its example response has none; the example
+    value is an illustration.
+     """
     scope: str | Unset = UNSET
     """ **Assumption.** The granted scopes, when the server reports them (RFC 6749 §5.1).
      """
