@@ -37,7 +37,8 @@ function usersApi(credential: string): UsersApi {
       basePath: baseUrl,
       // typescript-fetch sends the http-bearer (apiKey) value as `Bearer <value>` but the oauth2
       // one verbatim, and sets oauth2 last whatever the spec's order: a limitation of that
-      // generator's templates that no form of the spec avoids (see README, Interop).
+      // generator's templates that no form of the spec avoids (OpenAPITools/openapi-generator
+      // issue 12514, open).
       accessToken: (name?: string) => (name === "oauth2" ? `Bearer ${credential}` : credential),
     }),
   );
