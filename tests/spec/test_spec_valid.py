@@ -129,3 +129,13 @@ def test_the_token_request_is_one_shape_per_grant() -> None:
     assert not validator.is_valid({**password, "grant_type": "refresh_token"})
     assert not validator.is_valid({**refresh, "grant_type": "password"})
     assert not validator.is_valid({"grant_type": "password", "client_id": "c"})
+
+
+def test_an_error_envelope_never_carries_the_success_code() -> None:
+    document = _spec()
+    validator = OAS30Validator(
+        {"$ref": "#/components/schemas/ErrorEnvelope", "components": document["components"]}
+    )
+    assert validator.is_valid({"code": "4010", "message": "invalid token", "data": None})
+    assert not validator.is_valid({"code": "0000", "message": None, "data": None})
+    assert not validator.is_valid({"code": "4010", "message": "no data field"})
