@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from cloudcx.testing import SimulatorProcess
+from tests.contract._growth import GROWN_PATH, grown_spec
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
 SCRIPT = ROOT / "docs" / "postman.cjs"
 VARIABLES = ["baseUrl", "tokenUrl", "clientId", "clientSecret", "username", "password", "apiKey"]
 
 
-def _build(tmp_path: Path) -> dict[str, Any]:
+def _build(tmp_path: Path, spec: Path = SPEC) -> dict[str, Any]:
     output = tmp_path / "cloudcx.postman_collection.json"
-    result = run(["node", str(SCRIPT), str(SPEC), str(output)])
+    result = run(["node", str(SCRIPT), str(spec), str(output)])
     assert result.returncode == 0, result.stdout + result.stderr
     collection: dict[str, Any] = json.loads(output.read_text())
     return collection
@@ -49,6 +50,14 @@ def test_the_collection_has_the_token_request_first_then_both_auth_modes(tmp_pat
         tests = "\n".join(item["event"][0]["script"]["exec"])
         assert 'pm.expect(body.code).to.eql("0000")' in tests
         assert 'to.have.property("content").that.is.an("array")' in tests
+
+
+def test_a_new_operation_gets_its_requests_with_nothing_written_by_hand(tmp_path: Path) -> None:
+    collection = _build(tmp_path, grown_spec(tmp_path))
+    urls = [item["request"]["url"]["raw"] for item in collection["item"][1:]]
+    grown = [url for url in urls if url.startswith("{{baseUrl}}" + GROWN_PATH + "?id=")]
+    assert len(grown) == 2  # with the access token and with the API key
+    assert [variable["key"] for variable in collection["variable"]] == VARIABLES
 
 
 def _newman(collection: Path, report: Path, variables: dict[str, str]) -> Any:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from openapi_spec_validator.readers import read_from_filename
+
+from tests.contract._growth import GROWN_PATH, grown_spec
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
 
@@ -54,3 +57,21 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     assert not re.search(r"<link[^>]+href=[\"']https?:", html)
     assert "Content-Security-Policy" in html
     assert "default-src 'none'" in html
+
+
+def test_a_new_operation_gets_its_code_samples_with_nothing_written_by_hand(tmp_path: Path) -> None:
+    with_samples = tmp_path / "cloudcx.yaml"
+    result = run(
+        [
+            "node",
+            str(ROOT / "docs" / "code-samples.cjs"),
+            str(grown_spec(tmp_path)),
+            str(with_samples),
+        ]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document, _ = read_from_filename(str(with_samples))
+    samples = document["paths"][GROWN_PATH]["get"]["x-codeSamples"]
+    assert [sample["label"] for sample in samples] == ["cURL", "Python"]
+    assert f"{GROWN_PATH}?id=75d86d40" in samples[0]["source"]
+    assert "from cloudcx_openapi.api.users import get_user" in samples[1]["source"]
