@@ -16,7 +16,7 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
-	node-tools lint-spec docs interop contract bench
+	node-tools lint-spec docs interop contract bench interop-deps postman
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
@@ -25,8 +25,10 @@ help:
 	@echo "make generate          regenerate generated/ from spec/cloudcx.yaml"
 	@echo "make bench             run the benchmarks (not part of make test); figures in bench/results/latest.json"
 	@echo "make lint-spec         lint the spec with Redocly and Spectral (0 errors, 0 warnings)"
-	@echo "make docs              build the HTML API reference: docs/build/cloudcx.html"
-	@echo "make interop           TypeScript types + tsc --strict; a typescript-fetch client against the simulator"
+	@echo "make docs              build the HTML API reference, with code samples: docs/build/cloudcx.html"
+	@echo "make interop           OpenAPI Generator clients (typescript-fetch, python, go, java) against the simulator"
+	@echo "make interop-deps      install the Debian packages the interop clients build with (root, apt-get)"
+	@echo "make postman           write docs/build/cloudcx.postman_collection.json from the spec"
 	@echo "make contract          Prism mock and proxy, and schemathesis, against the spec"
 
 $(STAMP): pyproject.toml
@@ -82,12 +84,30 @@ lint-spec: $(NODE_STAMP)
 	$(NODE_BIN)/redocly lint --lint-config error spec/cloudcx.yaml
 	$(NODE_BIN)/spectral lint --ruleset .spectral.yaml --fail-severity warn spec/cloudcx.yaml
 
+# docs/code-samples.cjs adds cURL and Python samples to every operation of a copy of the spec.
 docs: $(NODE_STAMP)
-	$(NODE_BIN)/redocly build-docs spec/cloudcx.yaml --inlineBundle --lint-config error \
+	node docs/code-samples.cjs spec/cloudcx.yaml build/docs/cloudcx.yaml
+	$(NODE_BIN)/redocly build-docs build/docs/cloudcx.yaml --inlineBundle --lint-config error \
 		--template docs/template.hbs --output docs/build/cloudcx.html
 
 interop: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python interop/run.py --build-dir build/interop
+
+# openapi-to-postmanv2 converts the spec; docs/postman.cjs fits it to the vendor's Postman steps.
+postman: $(NODE_STAMP)
+	node docs/postman.cjs spec/cloudcx.yaml docs/build/cloudcx.postman_collection.json
+
+# The Go toolchain and the Go and Java libraries that generated clients need, from Debian (the
+# Java client's jackson-datatype-jsr310 and jackson-databind-nullable are not packaged: small
+# stand-ins in interop/java/stubs take their place).
+INTEROP_DEBS := golang-go golang-golang-x-oauth2-dev libjackson2-databind-java \
+	libjackson2-annotations-java libjackson2-core-java libgeronimo-annotation-1.3-spec-java \
+	libjsr305-java libhttpclient-java libhttpmime-java libcommons-logging-java
+
+# Nothing to do (and no network) when they are all installed already.
+interop-deps:
+	dpkg -s $(INTEROP_DEBS) >/dev/null 2>&1 || { apt-get update && \
+		apt-get install -y --no-install-recommends $(INTEROP_DEBS); }
 
 contract: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/contract tests/spec

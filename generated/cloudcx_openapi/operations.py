@@ -113,7 +113,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 max_length=None,
                 items_type=None,
                 secret=False,
-                description="The page to return, counting from 1.",
+                description="The page to return, counting from 1. **Assumption.** The minimum and the default.",
             ),
             Parameter(
                 name="pageSize",
@@ -133,7 +133,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 max_length=None,
                 items_type=None,
                 secret=False,
-                description="How many users a page holds, at most 100.",
+                description="How many users a page holds. **Assumption.** The range (1 to 100) and the default.",
             ),
             Parameter(
                 name="keywords",
@@ -153,7 +153,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 max_length=256,
                 items_type=None,
                 secret=False,
-                description="Case-insensitive text matched against each user's `loginCode`, `firstName`, `lastName` and `email`. Empty or absent means every user.",
+                description="Text to search the directory for. **Assumption.** The match is case-insensitive, against each user's `loginCode`, `firstName`, `lastName` and `email`, at most 256 characters; empty or absent means every user.",
             ),
         ),
         paged=True,

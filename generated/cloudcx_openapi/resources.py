@@ -45,10 +45,13 @@ class Users:
         `GET /openapi/v2/user/page` (`listUsers`).
 
         Args:
-            page_index: The page to return, counting from 1.
-            page_size: How many users a page holds, at most 100.
-            keywords: Case-insensitive text matched against each user's `loginCode`, `firstName`,
-                `lastName` and `email`. Empty or absent means every user.
+            page_index: The page to return, counting from 1. **Assumption.** The minimum and the
+                default.
+            page_size: How many users a page holds. **Assumption.** The range (1 to 100) and the
+                default.
+            keywords: Text to search the directory for. **Assumption.** The match is case-insensitive,
+                against each user's `loginCode`, `firstName`, `lastName` and `email`, at most
+                256 characters; empty or absent means every user.
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
 
         Returns:
@@ -86,9 +89,11 @@ class Users:
         failing page is reached; the arguments are checked at once.
 
         Args:
-            page_size: How many users a page holds, at most 100.
-            keywords: Case-insensitive text matched against each user's `loginCode`, `firstName`,
-                `lastName` and `email`. Empty or absent means every user.
+            page_size: How many users a page holds. **Assumption.** The range (1 to 100) and the
+                default.
+            keywords: Text to search the directory for. **Assumption.** The match is case-insensitive,
+                against each user's `loginCode`, `firstName`, `lastName` and `email`, at most
+                256 characters; empty or absent means every user.
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
         """
         return self._runner.pages(
@@ -163,10 +168,13 @@ class AsyncUsers:
         `GET /openapi/v2/user/page` (`listUsers`).
 
         Args:
-            page_index: The page to return, counting from 1.
-            page_size: How many users a page holds, at most 100.
-            keywords: Case-insensitive text matched against each user's `loginCode`, `firstName`,
-                `lastName` and `email`. Empty or absent means every user.
+            page_index: The page to return, counting from 1. **Assumption.** The minimum and the
+                default.
+            page_size: How many users a page holds. **Assumption.** The range (1 to 100) and the
+                default.
+            keywords: Text to search the directory for. **Assumption.** The match is case-insensitive,
+                against each user's `loginCode`, `firstName`, `lastName` and `email`, at most
+                256 characters; empty or absent means every user.
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
 
         Returns:
@@ -208,9 +216,11 @@ class AsyncUsers:
         the iterator (`aclose()` or `async with`) to stop early and cancel prefetches.
 
         Args:
-            page_size: How many users a page holds, at most 100.
-            keywords: Case-insensitive text matched against each user's `loginCode`, `firstName`,
-                `lastName` and `email`. Empty or absent means every user.
+            page_size: How many users a page holds. **Assumption.** The range (1 to 100) and the
+                default.
+            keywords: Text to search the directory for. **Assumption.** The match is case-insensitive,
+                against each user's `loginCode`, `firstName`, `lastName` and `email`, at most
+                256 characters; empty or absent means every user.
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
         """
         return self._runner.pages(

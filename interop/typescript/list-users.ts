@@ -35,8 +35,10 @@ function usersApi(credential: string): UsersApi {
   return new UsersApi(
     new Configuration({
       basePath: baseUrl,
-      // typescript-fetch puts the oauth2 value in `Authorization` verbatim but prefixes the
-      // http-bearer (apiKey) one with "Bearer ": answer each scheme in its own form.
+      // typescript-fetch sends the http-bearer (apiKey) value as `Bearer <value>` but the oauth2
+      // one verbatim, and sets oauth2 last whatever the spec's order: a limitation of that
+      // generator's templates that no form of the spec avoids (OpenAPITools/openapi-generator
+      // issue 12514, open).
       accessToken: (name?: string) => (name === "oauth2" ? `Bearer ${credential}` : credential),
     }),
   );

@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from cloudcx_openapi.models.o_auth_error import OAuthError
-from cloudcx_openapi.models.token_request import TokenRequest
+from cloudcx_openapi.models.password_grant_request import PasswordGrantRequest
+from cloudcx_openapi.models.refresh_token_grant_request import RefreshTokenGrantRequest
 from cloudcx_openapi.models.token_response import TokenResponse
 from cloudcx_openapi.types import UNSET, Unset
 
@@ -231,7 +232,7 @@ def build_token_request(
     if config.client_secret is not None:
         secret = config.client_secret.get_secret_value()
     if refresh_token is not None:
-        form = TokenRequest(
+        form = RefreshTokenGrantRequest(
             grant_type="refresh_token",
             client_id=config.client_id or "",
             client_secret=secret,
@@ -240,7 +241,7 @@ def build_token_request(
     else:
         if config.password is None:
             raise password_needed()
-        form = TokenRequest(
+        form = PasswordGrantRequest(
             grant_type="password",
             client_id=config.client_id or "",
             client_secret=secret,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from openapi_spec_validator.readers import read_from_filename
+
+from tests.contract._growth import GROWN_PATH, grown_spec
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
 
@@ -12,12 +15,15 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     tmp_path: Path,
 ) -> None:
     output = tmp_path / "cloudcx.html"
-    # The Makefile's `docs` target, with the output in a temporary folder.
+    with_samples = tmp_path / "cloudcx.yaml"
+    # The Makefile's `docs` target, with the output in a temporary folder: samples, then HTML.
+    samples = run(["node", str(ROOT / "docs" / "code-samples.cjs"), str(SPEC), str(with_samples)])
+    assert samples.returncode == 0, samples.stdout + samples.stderr
     result = run(
         [
             node_tool("redocly"),
             "build-docs",
-            str(SPEC),
+            str(with_samples),
             "--inlineBundle",
             "--lint-config",
             "error",
@@ -38,9 +44,34 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     # The vendor's example values, from the spec's examples.
     for example in ("freesiaTest", "frees1aa@gmail.com", "75d86d40-f7d9-4025-8a1c-8a868f918289"):
         assert example in html
+    # Code samples (cURL and Python) for every operation, generated from the spec.
+    assert "curl --location --request POST 'https://cloudcx.example.com:443/oauth/token'" in html
+    assert "--data-urlencode" in html
+    assert "/openapi/v2/user/page?pageIndex=1&pageSize=25&keywords=si'" in html
+    assert "Authorization: Bearer {access_token or API key}" in html
+    assert "from cloudcx_openapi.api.users import list_users" in html
+    assert "list_users.sync(client=cx.client, page_index=1, page_size=25, keywords=" in html
     # Self-contained: no script or stylesheet is fetched, and the page's policy forbids any
     # request beyond the file itself (so the renderer's badge logo stays home too).
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=[\"']https?:", html)
     assert "Content-Security-Policy" in html
     assert "default-src 'none'" in html
+
+
+def test_a_new_operation_gets_its_code_samples_with_nothing_written_by_hand(tmp_path: Path) -> None:
+    with_samples = tmp_path / "cloudcx.yaml"
+    result = run(
+        [
+            "node",
+            str(ROOT / "docs" / "code-samples.cjs"),
+            str(grown_spec(tmp_path)),
+            str(with_samples),
+        ]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document, _ = read_from_filename(str(with_samples))
+    samples = document["paths"][GROWN_PATH]["get"]["x-codeSamples"]
+    assert [sample["label"] for sample in samples] == ["cURL", "Python"]
+    assert f"{GROWN_PATH}?id=75d86d40" in samples[0]["source"]
+    assert "from cloudcx_openapi.api.users import get_user" in samples[1]["source"]

@@ -1,9 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .error_envelope import ErrorEnvelope
+from .error_envelope_data_type_0 import ErrorEnvelopeDataType0
 from .grant_type import GrantType
 from .o_auth_error import OAuthError
-from .token_request import TokenRequest
+from .password_grant_request import PasswordGrantRequest
+from .refresh_token_grant_request import RefreshTokenGrantRequest
 from .token_response import TokenResponse
 from .user import User
 from .user_page import UserPage
@@ -11,9 +13,11 @@ from .user_page_envelope import UserPageEnvelope
 
 __all__ = (
     "ErrorEnvelope",
+    "ErrorEnvelopeDataType0",
     "GrantType",
     "OAuthError",
-    "TokenRequest",
+    "PasswordGrantRequest",
+    "RefreshTokenGrantRequest",
     "TokenResponse",
     "User",
     "UserPage",

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="OAuthError")
 
 @_attrs_define
 class OAuthError:
-    """An RFC 6749 §5.2 error response."""
+    """**Assumption.** An RFC 6749 §5.2 error response; the vendor documents no token errors."""
 
     error: str
     """ The error code: `invalid_request`, `invalid_client`, `invalid_grant`,

@@ -21,12 +21,17 @@ class TokenResponse:
     """ Always `Bearer` (compared case-insensitively). """
     expires_in: int | Unset = UNSET
     """ Seconds until the access token expires (the vendor's example shows 3599). When
-    absent, the token's JWT `exp` claim tells, if it is a JWT.
+    absent, the token's JWT `exp` claim tells, if it is a JWT. **Assumption.** That it
+    may be absent.
      """
     refresh_token: str | Unset = _attrs_field(default=UNSET, repr=False)
-    """ A token for the refresh grant, when the server issues one. """
+    """ A token for the refresh grant, when the server issues one. **Assumption.** The
+    vendor mentions refresh tokens but its example response has none; the example
+    value is an illustration.
+     """
     scope: str | Unset = UNSET
-    """ The granted scopes, when the server reports them. """
+    """ **Assumption.** The granted scopes, when the server reports them (RFC 6749 §5.1).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -54,12 +54,14 @@ class User:
     """
 
     id: UUID
-    """ The user's unique ID. """
+    """ The user's unique ID. **Assumption.** That it is always a UUID (the vendor's
+    example is one).
+     """
     login_code: str
     """ The name the user logs in with. """
     roles: list[str]
-    """ The user's roles, for example `Admin` and `Agents`; the vendor documents no closed
-    list, so other names may appear.
+    """ The user's roles, for example `Admin` and `Agents`. **Assumption.** The full list
+    of roles is not documented, so other names may appear.
      """
     first_name: None | str
     """ Given name, or `null` when none is set. """

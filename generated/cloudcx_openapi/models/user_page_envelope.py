@@ -28,7 +28,9 @@ class UserPageEnvelope:
     data: UserPage
     """ One page of users. `number` counts from 0 while the request's `pageIndex` counts from 1. """
     message: None | str | Unset = UNSET
-    """ A human-readable message; `null` on success. """
+    """ A human-readable message: `null` on success (as in the vendor's example), what went
+    wrong on an error.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

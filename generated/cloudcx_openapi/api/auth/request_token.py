@@ -6,14 +6,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.o_auth_error import OAuthError
-from ...models.token_request import TokenRequest
+from ...models.password_grant_request import PasswordGrantRequest
+from ...models.refresh_token_grant_request import RefreshTokenGrantRequest
 from ...models.token_response import TokenResponse
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: TokenRequest,
+    body: PasswordGrantRequest | RefreshTokenGrantRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -67,20 +68,20 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TokenRequest,
+    body: PasswordGrantRequest | RefreshTokenGrantRequest,
 ) -> Response[OAuthError | TokenResponse]:
     """Obtain an access token
 
      Issues an access token with the resource-owner password grant, or renews one with the
     refresh-token grant (RFC 6749 §4.3 and §6). Served on the Control Panel domain, which may
-    differ from the API host. The request carries no `Authorization` header: the client
-    credentials travel in the form body. Responses are not to be cached.
+    differ from the API host and may carry a port (this operation's own server). The request
+    carries no `Authorization` header: the client credentials travel in the form body.
+    Responses are not to be cached.
 
     Args:
-        body (TokenRequest): The token request form (RFC 6749 §4.3.2 and §6). Which fields are
-            required depends on
-            `grant_type`: `password` needs `username` and `password`; `refresh_token` needs
-            `refresh_token`.
+        body (PasswordGrantRequest | RefreshTokenGrantRequest): The token request form (RFC 6749
+            §4.3.2 and §6), one shape per `grant_type`:
+            `password` needs `username` and `password`; `refresh_token` needs `refresh_token`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,20 +105,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TokenRequest,
+    body: PasswordGrantRequest | RefreshTokenGrantRequest,
 ) -> OAuthError | TokenResponse | None:
     """Obtain an access token
 
      Issues an access token with the resource-owner password grant, or renews one with the
     refresh-token grant (RFC 6749 §4.3 and §6). Served on the Control Panel domain, which may
-    differ from the API host. The request carries no `Authorization` header: the client
-    credentials travel in the form body. Responses are not to be cached.
+    differ from the API host and may carry a port (this operation's own server). The request
+    carries no `Authorization` header: the client credentials travel in the form body.
+    Responses are not to be cached.
 
     Args:
-        body (TokenRequest): The token request form (RFC 6749 §4.3.2 and §6). Which fields are
-            required depends on
-            `grant_type`: `password` needs `username` and `password`; `refresh_token` needs
-            `refresh_token`.
+        body (PasswordGrantRequest | RefreshTokenGrantRequest): The token request form (RFC 6749
+            §4.3.2 and §6), one shape per `grant_type`:
+            `password` needs `username` and `password`; `refresh_token` needs `refresh_token`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,20 +137,20 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TokenRequest,
+    body: PasswordGrantRequest | RefreshTokenGrantRequest,
 ) -> Response[OAuthError | TokenResponse]:
     """Obtain an access token
 
      Issues an access token with the resource-owner password grant, or renews one with the
     refresh-token grant (RFC 6749 §4.3 and §6). Served on the Control Panel domain, which may
-    differ from the API host. The request carries no `Authorization` header: the client
-    credentials travel in the form body. Responses are not to be cached.
+    differ from the API host and may carry a port (this operation's own server). The request
+    carries no `Authorization` header: the client credentials travel in the form body.
+    Responses are not to be cached.
 
     Args:
-        body (TokenRequest): The token request form (RFC 6749 §4.3.2 and §6). Which fields are
-            required depends on
-            `grant_type`: `password` needs `username` and `password`; `refresh_token` needs
-            `refresh_token`.
+        body (PasswordGrantRequest | RefreshTokenGrantRequest): The token request form (RFC 6749
+            §4.3.2 and §6), one shape per `grant_type`:
+            `password` needs `username` and `password`; `refresh_token` needs `refresh_token`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,20 +172,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TokenRequest,
+    body: PasswordGrantRequest | RefreshTokenGrantRequest,
 ) -> OAuthError | TokenResponse | None:
     """Obtain an access token
 
      Issues an access token with the resource-owner password grant, or renews one with the
     refresh-token grant (RFC 6749 §4.3 and §6). Served on the Control Panel domain, which may
-    differ from the API host. The request carries no `Authorization` header: the client
-    credentials travel in the form body. Responses are not to be cached.
+    differ from the API host and may carry a port (this operation's own server). The request
+    carries no `Authorization` header: the client credentials travel in the form body.
+    Responses are not to be cached.
 
     Args:
-        body (TokenRequest): The token request form (RFC 6749 §4.3.2 and §6). Which fields are
-            required depends on
-            `grant_type`: `password` needs `username` and `password`; `refresh_token` needs
-            `refresh_token`.
+        body (PasswordGrantRequest | RefreshTokenGrantRequest): The token request form (RFC 6749
+            §4.3.2 and §6), one shape per `grant_type`:
+            `password` needs `username` and `password`; `refresh_token` needs `refresh_token`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

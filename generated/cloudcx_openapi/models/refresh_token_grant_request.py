@@ -9,14 +9,13 @@ from attrs import field as _attrs_field
 from ..models.grant_type import GrantType, check_grant_type
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="TokenRequest")
+T = TypeVar("T", bound="RefreshTokenGrantRequest")
 
 
 @_attrs_define
-class TokenRequest:
-    """The token request form (RFC 6749 §4.3.2 and §6). Which fields are required depends on
-    `grant_type`: `password` needs `username` and `password`; `refresh_token` needs
-    `refresh_token`.
+class RefreshTokenGrantRequest:
+    """**Assumption.** The refresh-token grant (RFC 6749 §6). The vendor says tokens "can be
+    renewed using the refresh token" but shows no such request.
 
     """
 
@@ -24,21 +23,16 @@ class TokenRequest:
     """ `password` to log in, `refresh_token` to renew. """
     client_id: str
     """ The OAuth client's ID, from Global Settings > Security > OAuth Client. """
+    refresh_token: str = _attrs_field(repr=False)
+    """ A refresh token from an earlier token response. """
     client_secret: str | Unset = _attrs_field(default=UNSET, repr=False)
-    """ The OAuth client's secret. Sent by confidential clients, in the form body; omitted
-    by public clients.
+    """ The OAuth client's secret. Sent by confidential clients, in the form body; omitted by
+    public clients.
      """
-    username: str | Unset = UNSET
-    """ The user's login (password grant only). The vendor's Postman walk-through calls
-    this field `email`: the value may be the user's e-mail address, but the field name
-    is `username`.
-     """
-    password: str | Unset = _attrs_field(default=UNSET, repr=False)
-    """ The user's password (password grant only). """
-    refresh_token: str | Unset = _attrs_field(default=UNSET, repr=False)
-    """ A refresh token from an earlier token response (refresh grant only). """
     scope: str | Unset = UNSET
-    """ Space-separated scopes; CloudCX defines none, so this is normally absent. """
+    """ **Assumption.** Space-separated scopes (RFC 6749 §3.3); CloudCX defines none, so this
+    is normally absent.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,13 +40,9 @@ class TokenRequest:
 
         client_id = self.client_id
 
-        client_secret = self.client_secret
-
-        username = self.username
-
-        password = self.password
-
         refresh_token = self.refresh_token
+
+        client_secret = self.client_secret
 
         scope = self.scope
 
@@ -62,16 +52,11 @@ class TokenRequest:
             {
                 "grant_type": grant_type,
                 "client_id": client_id,
+                "refresh_token": refresh_token,
             }
         )
         if client_secret is not UNSET:
             field_dict["client_secret"] = client_secret
-        if username is not UNSET:
-            field_dict["username"] = username
-        if password is not UNSET:
-            field_dict["password"] = password
-        if refresh_token is not UNSET:
-            field_dict["refresh_token"] = refresh_token
         if scope is not UNSET:
             field_dict["scope"] = scope
 
@@ -84,28 +69,22 @@ class TokenRequest:
 
         client_id = d.pop("client_id")
 
+        refresh_token = d.pop("refresh_token")
+
         client_secret = d.pop("client_secret", UNSET)
-
-        username = d.pop("username", UNSET)
-
-        password = d.pop("password", UNSET)
-
-        refresh_token = d.pop("refresh_token", UNSET)
 
         scope = d.pop("scope", UNSET)
 
-        token_request = cls(
+        refresh_token_grant_request = cls(
             grant_type=grant_type,
             client_id=client_id,
-            client_secret=client_secret,
-            username=username,
-            password=password,
             refresh_token=refresh_token,
+            client_secret=client_secret,
             scope=scope,
         )
 
-        token_request.additional_properties = d
-        return token_request
+        refresh_token_grant_request.additional_properties = d
+        return refresh_token_grant_request
 
     @property
     def additional_keys(self) -> list[str]:
