@@ -77,12 +77,12 @@ bench: $(STAMP)
 check: lint typecheck check-generated validate-spec lint-spec
 
 lint: $(STAMP)
-	$(BIN)/ruff check overrides tests examples generator interop bench
-	$(BIN)/ruff format --check overrides tests examples generator interop bench
+	$(BIN)/ruff check overrides tests examples generator interop bench noxfile.py
+	$(BIN)/ruff format --check overrides tests examples generator interop bench noxfile.py
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix overrides tests examples generator interop bench
-	$(BIN)/ruff format overrides tests examples generator interop bench
+	$(BIN)/ruff check --fix overrides tests examples generator interop bench noxfile.py
+	$(BIN)/ruff format overrides tests examples generator interop bench noxfile.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
