@@ -60,10 +60,10 @@ demo: $(DEMO_STAMP)
 	$(DEMO_VENV)/bin/python examples/demo.py
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test-quick: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 # The fast part of the suite on every supported Python (noxfile.py); `make nox NOX_ARGS=...`.
 nox: $(STAMP)

@@ -46,5 +46,5 @@ def tests(session: nox.Session) -> None:
     # `--group` needs pip >= 25.1; a new venv may come with an older one.
     session.install("--quiet", "--upgrade", "pip>=25.1")
     session.install("--quiet", "-e", ".", "--group", "dev")
-    args = session.posargs or ["-n", "auto", "-q", "-m", "not slow"]
+    args = session.posargs or ["-n", "auto", "--dist", "loadgroup", "-q", "-m", "not slow"]
     session.run("python", "-m", "pytest", *args)

@@ -23,6 +23,7 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    request_id_from,
 )
 from ._retry import parse_retry_after
 from ._secrets import REDACTED, Secret, redact
@@ -136,6 +137,7 @@ def invalid_response(
         body_excerpt=excerpt,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 
@@ -205,6 +207,7 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
         status_code=status,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 
@@ -221,7 +224,11 @@ def raise_for_status(response: httpx.Response) -> None:
         raise redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
     code, message = envelope_message(body)
-    where = {"method": response.request.method, "url": describe_url(response.request.url)}
+    where = {
+        "method": response.request.method,
+        "url": describe_url(response.request.url),
+        "request_id": request_id_from(response.headers),
+    }
     text = server_text(response, message) if message else ""
     text = text or f"HTTP {status} {response.reason_phrase}".strip()
     if status == 403:
@@ -287,6 +294,7 @@ def decode_user_page(response: httpx.Response) -> UserPage:
             status_code=status,
             method=response.request.method,
             url=describe_url(response.request.url),
+            request_id=request_id_from(response.headers),
         )
     # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
     # so the page is decoded directly: its generated `from_dict` is strict (see

@@ -14,6 +14,9 @@ from tests.packaging.conftest import ROOT, Distributions, run
 
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 
+# One worker runs them all (`--dist loadgroup`), so that the build happens once per run.
+pytestmark = pytest.mark.xdist_group("packaging")
+
 
 def _wheel_names(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
