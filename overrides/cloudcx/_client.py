@@ -6,7 +6,7 @@ import dataclasses
 import os
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -109,10 +109,10 @@ def _resolve(
 
 
 class _BorrowedPool(httpx.BaseTransport):
-    """Another client's connection pool, used without owning it: closing this leaves it open.
+    """A connection pool this client uses without owning it: closing this leaves it open.
 
-    How a `with_options` copy and a caller's `http_client=` are reached: the copy's own retry
-    transport wraps it, so the copy's `max_retries` apply and its pool stays the original's.
+    The original's network transport, for a `with_options` copy; the caller's client, for
+    `http_client=`. The client's own retry transport wraps it, so its `max_retries` apply.
     """
 
     def __init__(self, send: Callable[[httpx.Request], httpx.Response]) -> None:
@@ -126,13 +126,12 @@ class _BorrowedPool(httpx.BaseTransport):
 class _AsyncBorrowedPool(httpx.AsyncBaseTransport):
     """The async twin of `_BorrowedPool`."""
 
-    def __init__(self, send: Callable[[httpx.Request], Any]) -> None:
+    def __init__(self, send: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> None:
         self._send = send
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through the pool's owner."""
-        response: httpx.Response = await self._send(request)
-        return response
+        return await self._send(request)
 
 
 def _through_client(client: httpx.Client) -> Callable[[httpx.Request], httpx.Response]:
@@ -148,7 +147,9 @@ def _through_client(client: httpx.Client) -> Callable[[httpx.Request], httpx.Res
     return send
 
 
-def _through_async_client(client: httpx.AsyncClient) -> Callable[[httpx.Request], Any]:
+def _through_async_client(
+    client: httpx.AsyncClient,
+) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
     """The async twin of `_through_client`."""
 
     async def send(request: httpx.Request) -> httpx.Response:
