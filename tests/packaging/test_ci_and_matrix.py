@@ -42,3 +42,11 @@ def test_nox_has_a_session_per_supported_python() -> None:
     ).stdout
     for version in ("3.11", "3.12", "3.13"):
         assert f"tests-{version}" in listed
+
+
+def test_make_demo_installs_the_package_without_the_dev_tools() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    demo = makefile[makefile.index("\n$(DEMO_STAMP):") : makefile.index("\ndemo:")]
+    assert "pip install --quiet -e ." in demo
+    assert "--group" not in demo
+    assert "$(DEMO_VENV)/bin/python examples/demo.py" in makefile
