@@ -165,4 +165,9 @@ def test_config_show_names_the_ignored_variables(env: Env, sim: Simulator) -> No
     assert sim.token_requests == 1
     # Without the flags nothing is explicit: both ways from the environment stay an error.
     assert "ignored" not in _shown(run(["config", "show"], environ).stdout)
-    assert run(["users", "list"], environ).returncode == 2
+    both = run(["users", "list"], environ)
+    assert both.returncode == 2
+    assert "both an API key (CLOUDCX_API_KEY)" in both.stderr
+    assert "CLOUDCX_PASSWORD" in both.stderr
+    assert "argument" not in both.stderr
+    assert sim.password not in both.stderr
