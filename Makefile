@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# `make demo`'s own environment: the package and its runtime dependencies, no development tools.
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The spec tools (Redocly, Spectral, Prism, openapi-typescript, tsc), pinned in package-lock.json.
@@ -16,16 +19,19 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help venv demo test check lint format typecheck generate check-generated validate-spec clean \
-	node-tools lint-spec docs interop contract bench interop-deps postman
+	node-tools lint-spec docs interop contract bench interop-deps postman test-quick docs-python nox
 
 help:
 	@echo "make demo              start the bundled simulator and list users through the client"
 	@echo "make test              run the whole test suite"
+	@echo "make test-quick        the suite without the tests marked slow (the inner loop)"
+	@echo "make nox               the fast part of the suite on Python 3.11, 3.12 and 3.13"
 	@echo "make check             lint, format check, mypy --strict, generated-code drift, spec validation"
 	@echo "make generate          regenerate generated/ from spec/cloudcx.yaml"
 	@echo "make bench             run the benchmarks (not part of make test); figures in bench/results/latest.json"
 	@echo "make lint-spec         lint the spec with Redocly and Spectral (0 errors, 0 warnings)"
 	@echo "make docs              build the HTML API reference, with code samples: docs/build/cloudcx.html"
+	@echo "                       and the Python API reference: docs/build/python/index.html"
 	@echo "make interop           OpenAPI Generator clients (typescript-fetch, python, go, java) against the simulator"
 	@echo "make interop-deps      install the Debian packages the interop clients build with (root, apt-get)"
 	@echo "make postman           write docs/build/cloudcx.postman_collection.json from the spec"
@@ -33,11 +39,16 @@ help:
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install --quiet -e . --group dev
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+$(DEMO_STAMP): pyproject.toml
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
 
 # --ignore-scripts: none of the tools needs an install script, and one dependency's only
 # script is an analytics ping.
@@ -47,11 +58,18 @@ $(NODE_STAMP): package.json package-lock.json
 
 node-tools: $(NODE_STAMP)
 
-demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python examples/demo.py
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+test-quick: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+
+# The fast part of the suite on every supported Python (noxfile.py); `make nox NOX_ARGS=...`.
+nox: $(STAMP)
+	$(BIN)/nox $(NOX_ARGS)
 
 # Ratios against baselines measured in the same run; prints a table and writes the same figures
 # as JSON to bench/results/latest.json. `make bench BENCH_ARGS=--quick` for a short smoke run.
@@ -61,12 +79,12 @@ bench: $(STAMP)
 check: lint typecheck check-generated validate-spec lint-spec
 
 lint: $(STAMP)
-	$(BIN)/ruff check overrides tests examples generator interop bench
-	$(BIN)/ruff format --check overrides tests examples generator interop bench
+	$(BIN)/ruff check overrides tests examples generator interop bench noxfile.py
+	$(BIN)/ruff format --check overrides tests examples generator interop bench noxfile.py
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix overrides tests examples generator interop bench
-	$(BIN)/ruff format overrides tests examples generator interop bench
+	$(BIN)/ruff check --fix overrides tests examples generator interop bench noxfile.py
+	$(BIN)/ruff format overrides tests examples generator interop bench noxfile.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -89,6 +107,12 @@ docs: $(NODE_STAMP)
 	node docs/code-samples.cjs spec/cloudcx.yaml build/docs/cloudcx.yaml
 	$(NODE_BIN)/redocly build-docs build/docs/cloudcx.yaml --inlineBundle --lint-config error \
 		--template docs/template.hbs --output docs/build/cloudcx.html
+	$(MAKE) docs-python
+
+# The Python API reference from the docstrings, offline (no fonts or scripts fetched).
+docs-python: $(STAMP)
+	$(BIN)/pdoc --docformat google --no-search --output-directory docs/build/python \
+		cloudcx cloudcx.testing
 
 interop: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python interop/run.py --build-dir build/interop
@@ -113,4 +137,4 @@ contract: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/contract tests/spec
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules build docs/build
+	rm -rf $(VENV) $(DEMO_VENV) .nox dist .mypy_cache .ruff_cache .pytest_cache node_modules build docs/build

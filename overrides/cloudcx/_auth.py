@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from ._config import ClientConfig, check_credential_url, same_origin
-from ._exceptions import AuthenticationError, ConfigurationError
+from ._exceptions import AuthenticationError, ConfigurationError, request_id_from
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
     describe_url,
@@ -99,6 +99,7 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
         status_code=response.status_code,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
@@ -14,13 +16,20 @@ import httpx
 from cloudcx_openapi.resources import AsyncResources, SyncResources
 
 from ._auth import build_async_auth, build_sync_auth
-from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
+from ._config import ClientConfig, build_ssl_context, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
-from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
+from ._retry import (
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    async_retry_transport,
+    resolve_timeout,
+    retry_transport,
+)
 from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_store import TokenStore
 from ._tokens import Token
@@ -38,34 +47,120 @@ _USER_AGENT = f"cloudcx-python/{__version__}"
 Verify = bool | str | os.PathLike[str] | ssl.SSLContext
 
 
-# The constructor arguments `resolve_config` takes: every setting, and the http:// opt-in.
-_CONFIG_ARGUMENTS = (*ENV_VARS, "allow_insecure_http")
+@dataclass(frozen=True, slots=True)
+class _Connection:
+    """How a client reaches the server: what `with_options` copies, changing some of it.
 
-
-def _configure(
-    arguments: dict[str, Any], build_auth: Callable[..., tuple[httpx.Auth, Any]]
-) -> tuple[ClientConfig, httpx.Auth, Any]:
-    """The shared first half of both constructors: configuration, then auth, from `arguments`.
-
-    `arguments` is the constructor's `locals()`, so that a new constructor argument needs no
-    change here. A saved token (`token=` or `token_store=`) may stand in for the password.
-    Auth is built before any httpx client: its validation can fail, and there is no pool yet.
+    The credentials are not here: they live in the resolved `ClientConfig` and the auth, which
+    a copy shares. `validated` checks every field before any pool exists.
     """
-    token, store = arguments["token"], arguments["token_store"]
+
+    timeout: float | httpx.Timeout
+    max_retries: int
+    retry_policy: RetryPolicy | None
+    verify: Verify
+    proxy: ProxySetting | None
+    trust_env: bool
+    http_client: httpx.Client | httpx.AsyncClient | None
+    strict: bool
+
+    def validated(self, client_type: type[httpx.Client | httpx.AsyncClient]) -> _Connection:
+        """These options, checked (the timeout resolved); `ConfigurationError` otherwise."""
+        if not isinstance(self.strict, bool):
+            raise ConfigurationError("strict must be True or False")
+        if self.http_client is not None:
+            if not isinstance(self.http_client, client_type):
+                raise ConfigurationError(
+                    f"http_client must be an {client_type.__module__}.{client_type.__name__}, "
+                    f"not {type(self.http_client).__name__}"
+                )
+            if self.proxy is not None or self.verify is not True:
+                raise ConfigurationError(
+                    "proxy and verify do not apply with http_client: configure them on it"
+                )
+        return dataclasses.replace(self, timeout=resolve_timeout(self.timeout))
+
+
+def _resolve(
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    username: str | None,
+    password: str | None,
+    token_url: str | None,
+    allow_insecure_http: bool,
+    saved_token: bool,
+) -> ClientConfig:
+    """The first step of both constructors: the settings, from the arguments and environment.
+
+    A saved token (`token=` or `token_store=`) may stand in for the password. Auth is built
+    after this and before any httpx client: its validation can fail, and there is no pool yet.
+    """
     config = resolve_config(
-        **{name: arguments[name] for name in _CONFIG_ARGUMENTS},
-        password_optional=token is not None or store is not None,
+        base_url=base_url,
+        api_key=api_key,
+        client_id=client_id,
+        client_secret=client_secret,
+        username=username,
+        password=password,
+        token_url=token_url,
+        allow_insecure_http=allow_insecure_http,
+        password_optional=saved_token,
     )
     configure_from_env()
-    auth, manager = build_auth(
-        config,
-        token=token,
-        on_token=arguments["on_token"],
-        token_store=store,
-        refresh_skew=arguments["refresh_skew"],
-        clock=arguments["_clock"],
-    )
-    return config, auth, manager
+    return config
+
+
+class _BorrowedPool(httpx.BaseTransport):
+    """A connection pool this client uses without owning it: closing this leaves it open.
+
+    The original's network transport, for a `with_options` copy; the caller's client, for
+    `http_client=`. The client's own retry transport wraps it, so its `max_retries` apply.
+    """
+
+    def __init__(self, send: Callable[[httpx.Request], httpx.Response]) -> None:
+        self._send = send
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` through the pool's owner."""
+        return self._send(request)
+
+
+class _AsyncBorrowedPool(httpx.AsyncBaseTransport):
+    """The async twin of `_BorrowedPool`."""
+
+    def __init__(self, send: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> None:
+        self._send = send
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` through the pool's owner."""
+        return await self._send(request)
+
+
+def _through_client(client: httpx.Client) -> Callable[[httpx.Request], httpx.Response]:
+    """Send each request through a caller's `httpx.Client`: its transport, proxies, TLS, hooks.
+
+    Its own auth is not applied (ours is, once, by the CloudCX client) and redirects are never
+    followed; the response is streamed back for the CloudCX client to read.
+    """
+
+    def send(request: httpx.Request) -> httpx.Response:
+        return client.send(request, auth=None, follow_redirects=False, stream=True)
+
+    return send
+
+
+def _through_async_client(
+    client: httpx.AsyncClient,
+) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
+    """The async twin of `_through_client`."""
+
+    async def send(request: httpx.Request) -> httpx.Response:
+        return await client.send(request, auth=None, follow_redirects=False, stream=True)
+
+    return send
 
 
 def _closed_error(request: httpx.Request) -> ClientClosedError:
@@ -82,8 +177,16 @@ def _closed_error(request: httpx.Request) -> ClientClosedError:
 
 
 class _Client(httpx.Client):
+    #: The client whose pool this one borrows (a `with_options` copy), if any.
+    owner: httpx.Client | None = None
+
+    @property
+    def unusable(self) -> bool:
+        """Closed, or borrowing the pool of a client that is closed."""
+        return self.is_closed or (self.owner is not None and self.owner.is_closed)
+
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        if self.is_closed:
+        if self.unusable:
             raise _closed_error(request)
         try:
             return super().send(request, **kwargs)
@@ -92,8 +195,15 @@ class _Client(httpx.Client):
 
 
 class _AsyncClient(httpx.AsyncClient):
+    owner: httpx.AsyncClient | None = None
+
+    @property
+    def unusable(self) -> bool:
+        """Closed, or borrowing the pool of a client that is closed."""
+        return self.is_closed or (self.owner is not None and self.owner.is_closed)
+
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        if self.is_closed:
+        if self.unusable:
             raise _closed_error(request)
         try:
             return await super().send(request, **kwargs)
@@ -101,16 +211,10 @@ class _AsyncClient(httpx.AsyncClient):
             raise_send_failure(exc, request)
 
 
-def _httpx_options(
-    config: ClientConfig,
-    timeout: float | httpx.Timeout,
-    verify: Verify,
-) -> dict[str, Any]:
-    verify = build_ssl_context(verify)
+def _httpx_options(config: ClientConfig, connection: _Connection) -> dict[str, Any]:
     return {
         "base_url": config.base_url,
-        "timeout": resolve_timeout(timeout),
-        "verify": verify,
+        "timeout": connection.timeout,
         # Never follow redirects: a redirect to another origin must not carry credentials, and
         # the API has no redirecting endpoints.
         "follow_redirects": False,
@@ -158,6 +262,16 @@ class CloudCX(SyncResources):
     returns the raw response. Decoding is tolerant by default (a nullable field that is missing
     reads as null; extra fields are kept); `strict=True` requires every field the spec lists.
 
+    Your own httpx client: `http_client=` (an `httpx.Client`) sends every request, the token
+    request included, through that client's transport, so its proxies, TLS settings, limits,
+    mounts and event hooks apply. This client's auth, timeout, retry policy, redirect refusal
+    and guards are applied around it, and its own auth, default headers and redirect setting
+    are not used. It stays yours: `close()` does not close it. `proxy` and `verify` are then
+    refused (set them on it).
+
+    `with_options(timeout=..., max_retries=..., retry_policy=...)` returns a copy with other
+    timeouts or retries that shares this client's connection pool, credentials and token.
+
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
         ...     page = cx.users.list(keywords="si")
@@ -172,6 +286,12 @@ class CloudCX(SyncResources):
     """
 
     _tokens: SyncTokenManager | None
+    _http: _Client
+    _auth: httpx.Auth
+    _connection: _Connection
+    # The networks (connection pools) under the retry transports: the default route's, and
+    # per proxy pattern (None: direct). A `with_options` copy borrows them.
+    _pools: tuple[httpx.BaseTransport, dict[str, httpx.BaseTransport | None]]
 
     def __init__(
         self,
@@ -195,27 +315,116 @@ class CloudCX(SyncResources):
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        http_client: httpx.Client | None = None,
         strict: bool = False,
     ) -> None:
-        self.config, auth, self._tokens = _configure(locals(), build_sync_auth)
-        options = _httpx_options(self.config, timeout, verify)
-        transport, mounts = transports(
-            retry_transport,
-            verify=options["verify"],
+        self.config = _resolve(
+            base_url=base_url,
+            api_key=api_key,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=password,
+            token_url=token_url,
+            allow_insecure_http=allow_insecure_http,
+            saved_token=token is not None or token_store is not None,
+        )
+        auth, self._tokens = build_sync_auth(
+            self.config,
+            token=token,
+            on_token=on_token,
+            token_store=token_store,
+            refresh_skew=refresh_skew,
+            clock=_clock,
+        )
+        connection = _Connection(
+            timeout=timeout,
             max_retries=max_retries,
-            policy=retry_policy,
-            token_url=self.config.token_url,
+            retry_policy=retry_policy,
+            verify=verify,
             proxy=proxy,
             trust_env=trust_env,
+            http_client=http_client,
+            strict=strict,
         )
+        self._connect(auth, connection.validated(httpx.Client), source=None)
+
+    def _connect(self, auth: httpx.Auth, connection: _Connection, source: CloudCX | None) -> None:
+        """Open the httpx client, on `source`'s pools if given, and attach the resources."""
+        self._connection, self._auth = connection, auth
+
+        def retrying(pool: httpx.BaseTransport) -> RetryTransport:
+            return RetryTransport(
+                _BorrowedPool(pool.handle_request),
+                max_retries=connection.max_retries,
+                policy=connection.retry_policy,
+                resendable_urls=[self.config.token_url],
+            )
+
+        mounts: dict[str, httpx.BaseTransport | None]
+        if source is not None:
+            self._pools = source._pools
+            transport: httpx.BaseTransport = retrying(self._pools[0])
+            mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
+        elif isinstance(connection.http_client, httpx.Client):
+            pool = _BorrowedPool(_through_client(connection.http_client))
+            self._pools = (pool, {})
+            transport, mounts = retrying(pool), {}
+        else:
+            root, root_mounts = transports(
+                retry_transport,
+                verify=build_ssl_context(connection.verify),
+                max_retries=connection.max_retries,
+                policy=connection.retry_policy,
+                token_url=self.config.token_url,
+                proxy=connection.proxy,
+                trust_env=connection.trust_env,
+            )
+            transport, mounts = root, dict(root_mounts)
+            # The network under each retry transport: what a `with_options` copy borrows.
+            self._pools = (
+                root._transport,
+                {p: None if t is None else t._transport for p, t in root_mounts.items()},
+            )
+        options = _httpx_options(self.config, connection)
         http = _Client(**options, transport=transport, mounts=mounts, auth=auth)
-        if self._tokens is not None:
+        http.owner = None if source is None else (source._http.owner or source._http)
+        if self._tokens is not None and source is None:
             self._tokens.attach(http)
         self._http = http
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_httpx_client(http)
-        SyncResources.__init__(self, SyncRunner(http, strict=strict))
+        SyncResources.__init__(self, SyncRunner(http, strict=connection.strict))
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Self:
+        """A copy of this client with other timeouts or retries, sharing its pool and token.
+
+        The copy uses this client's connections, credentials and token (no new token request),
+        and is usable while this client is open; closing the copy leaves this client open,
+        closing this client closes the copies too. Arguments left out keep their value.
+
+        Example:
+            >>> patient = cx.with_options(timeout=120, max_retries=5)  # doctest: +SKIP
+        """
+        changes: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_policy": retry_policy,
+        }
+        connection = dataclasses.replace(
+            self._connection, **{k: v for k, v in changes.items() if v is not None}
+        ).validated(httpx.Client)
+        copy = object.__new__(type(self))
+        copy.config, copy._tokens = self.config, self._tokens
+        copy._connect(self._auth, connection, source=self)
+        return copy
 
     def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.
@@ -228,7 +437,7 @@ class CloudCX(SyncResources):
         """
         if self._tokens is None:
             raise ConfigurationError("an API key client has no access token to get")
-        if self._http.is_closed:
+        if self._http.unusable:
             raise ClientClosedError("the client is closed: create a new one")
         return self._tokens.get()
 
@@ -272,6 +481,10 @@ class AsyncCloudCX(AsyncResources):
     """
 
     _tokens: AsyncTokenManager | None
+    _http: _AsyncClient
+    _auth: httpx.Auth
+    _connection: _Connection
+    _pools: tuple[httpx.AsyncBaseTransport, dict[str, httpx.AsyncBaseTransport | None]]
 
     def __init__(
         self,
@@ -295,27 +508,113 @@ class AsyncCloudCX(AsyncResources):
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        http_client: httpx.AsyncClient | None = None,
         strict: bool = False,
     ) -> None:
-        self.config, auth, self._tokens = _configure(locals(), build_async_auth)
-        options = _httpx_options(self.config, timeout, verify)
-        transport, mounts = transports(
-            async_retry_transport,
-            verify=options["verify"],
+        self.config = _resolve(
+            base_url=base_url,
+            api_key=api_key,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=password,
+            token_url=token_url,
+            allow_insecure_http=allow_insecure_http,
+            saved_token=token is not None or token_store is not None,
+        )
+        auth, self._tokens = build_async_auth(
+            self.config,
+            token=token,
+            on_token=on_token,
+            token_store=token_store,
+            refresh_skew=refresh_skew,
+            clock=_clock,
+        )
+        connection = _Connection(
+            timeout=timeout,
             max_retries=max_retries,
-            policy=retry_policy,
-            token_url=self.config.token_url,
+            retry_policy=retry_policy,
+            verify=verify,
             proxy=proxy,
             trust_env=trust_env,
+            http_client=http_client,
+            strict=strict,
         )
+        self._connect(auth, connection.validated(httpx.AsyncClient), source=None)
+
+    def _connect(
+        self, auth: httpx.Auth, connection: _Connection, source: AsyncCloudCX | None
+    ) -> None:
+        """Open the httpx client, on `source`'s pools if given, and attach the resources."""
+        self._connection, self._auth = connection, auth
+
+        def retrying(pool: httpx.AsyncBaseTransport) -> AsyncRetryTransport:
+            return AsyncRetryTransport(
+                _AsyncBorrowedPool(pool.handle_async_request),
+                max_retries=connection.max_retries,
+                policy=connection.retry_policy,
+                resendable_urls=[self.config.token_url],
+            )
+
+        mounts: dict[str, httpx.AsyncBaseTransport | None]
+        if source is not None:
+            self._pools = source._pools
+            transport: httpx.AsyncBaseTransport = retrying(self._pools[0])
+            mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
+        elif isinstance(connection.http_client, httpx.AsyncClient):
+            pool = _AsyncBorrowedPool(_through_async_client(connection.http_client))
+            self._pools = (pool, {})
+            transport, mounts = retrying(pool), {}
+        else:
+            root, root_mounts = transports(
+                async_retry_transport,
+                verify=build_ssl_context(connection.verify),
+                max_retries=connection.max_retries,
+                policy=connection.retry_policy,
+                token_url=self.config.token_url,
+                proxy=connection.proxy,
+                trust_env=connection.trust_env,
+            )
+            transport, mounts = root, dict(root_mounts)
+            # The network under each retry transport: what a `with_options` copy borrows.
+            self._pools = (
+                root._transport,
+                {p: None if t is None else t._transport for p, t in root_mounts.items()},
+            )
+        options = _httpx_options(self.config, connection)
         http = _AsyncClient(**options, transport=transport, mounts=mounts, auth=auth)
-        if self._tokens is not None:
+        http.owner = None if source is None else (source._http.owner or source._http)
+        if self._tokens is not None and source is None:
             self._tokens.attach(http)
         self._http = http
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_async_httpx_client(http)
-        AsyncResources.__init__(self, AsyncRunner(http, strict=strict))
+        AsyncResources.__init__(self, AsyncRunner(http, strict=connection.strict))
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Self:
+        """A copy of this client with other timeouts or retries, sharing its pool and token.
+
+        As `CloudCX.with_options`.
+        """
+        changes: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_policy": retry_policy,
+        }
+        connection = dataclasses.replace(
+            self._connection, **{k: v for k, v in changes.items() if v is not None}
+        ).validated(httpx.AsyncClient)
+        copy = object.__new__(type(self))
+        copy.config, copy._tokens = self.config, self._tokens
+        copy._connect(self._auth, connection, source=self)
+        return copy
 
     async def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.
@@ -328,7 +627,7 @@ class AsyncCloudCX(AsyncResources):
         """
         if self._tokens is None:
             raise ConfigurationError("an API key client has no access token to get")
-        if self._http.is_closed:
+        if self._http.unusable:
             raise ClientClosedError("the client is closed: create a new one")
         return await self._tokens.get()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import ssl
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +25,7 @@ __all__ = [
     "build_ssl_context",
     "check_credential_url",
     "is_loopback_host",
+    "overridden_by_explicit",
     "resolve_config",
     "same_origin",
 ]
@@ -42,6 +43,26 @@ ENV_VARS: Mapping[str, str] = {
 TOKEN_PATH = "/oauth/token"
 
 AuthMode = Literal["api_key", "password"]
+
+#: The settings of the password grant; `api_key` is the other way to authenticate.
+GRANT_SETTINGS = ("client_id", "client_secret", "username", "password")
+
+
+def overridden_by_explicit(explicit: Collection[str], implicit: Collection[str]) -> tuple[str, ...]:
+    """The implicit settings that explicit ones of the other way to authenticate override.
+
+    Explicit beats the environment, per way to authenticate: an explicit API key sets aside
+    password-grant settings that came only from the environment (or a config file), and any
+    explicit password-grant setting sets aside an API key from there. Settings of one way given
+    explicitly alongside the other's are not resolved here: that contradiction is an error.
+    `explicit` and `implicit` are setting names (`api_key`, `client_id`, ...).
+    """
+    explicit_grant = any(name in explicit for name in GRANT_SETTINGS)
+    if "api_key" in explicit and not explicit_grant:
+        return tuple(name for name in GRANT_SETTINGS if name in implicit)
+    if explicit_grant and "api_key" not in explicit and "api_key" in implicit:
+        return ("api_key",)
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +82,8 @@ class ClientConfig:
         username: The user the password grant signs in as.
         password: The password; `None` when a saved token stands in for it.
         allow_insecure_http: Whether plain http:// to a host that is not loopback is allowed.
+        ignored_env_vars: The `CLOUDCX_*` variables set aside because explicit arguments chose
+            the other way to authenticate (e.g. `CLOUDCX_PASSWORD` beside `api_key=`).
     """
 
     base_url: str
@@ -72,6 +95,7 @@ class ClientConfig:
     username: str | None = None
     password: Secret | None = None
     allow_insecure_http: bool = False
+    ignored_env_vars: tuple[str, ...] = ()
 
 
 def _pick(name: str, explicit: object, environ: Mapping[str, str]) -> str | None:
@@ -211,8 +235,11 @@ def resolve_config(
     """Merge explicit arguments with the environment and validate the result.
 
     Explicit arguments win over environment variables; an empty string counts as not given,
-    as an empty variable does. Exactly one way to authenticate must result: an API key, or the
-    password grant (client ID, username and password; the client secret is optional, for
+    as an empty variable does. That holds per way to authenticate too: an explicit `api_key`
+    sets aside password-grant variables from the environment, and an explicit password-grant
+    argument sets aside `CLOUDCX_API_KEY` (the variables set aside are listed in
+    `ClientConfig.ignored_env_vars`). Exactly one way to authenticate must result: an API key,
+    or the password grant (client ID, username and password; the client secret is optional, for
     public OAuth clients). With `password_optional` (a client given `token=` or
     `token_store=`), the password grant may lack the password: a token request that needs it
     then raises `ConfigurationError`.
@@ -223,20 +250,26 @@ def resolve_config(
 
     Raises:
         ConfigurationError: a setting is missing, contradictory, of the wrong type or
-            malformed; the message names the setting, never a secret's value.
+            malformed; the message names the setting and where its value came from (argument
+            or environment variable), never a secret's value.
     """
     if not isinstance(allow_insecure_http, bool):
         raise ConfigurationError("allow_insecure_http must be True or False")
     env = os.environ if environ is None else environ
-    values = {
-        "base_url": _pick("base_url", base_url, env),
-        "token_url": _pick("token_url", token_url, env),
-        "api_key": _pick("api_key", api_key, env),
-        "client_id": _pick("client_id", client_id, env),
-        "client_secret": _pick("client_secret", client_secret, env),
-        "username": _pick("username", username, env),
-        "password": _pick("password", password, env),
+    arguments = {
+        "base_url": base_url,
+        "token_url": token_url,
+        "api_key": api_key,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "username": username,
+        "password": password,
     }
+    values = {name: _pick(name, value, env) for name, value in arguments.items()}
+    explicit = {name for name, value in arguments.items() if value}
+    ignored = overridden_by_explicit(explicit, {n for n in values if values[n] is not None})
+    for name in ignored:
+        values[name] = None
     if values["base_url"] is None:
         raise ConfigurationError(f"no API host configured: pass {_describe('base_url')}")
     resolved_base = _check_url(
@@ -249,12 +282,18 @@ def resolve_config(
     )
 
     grant_fields = ("client_id", "username", "password")
-    given_grant = [name for name in (*grant_fields, "client_secret") if values[name] is not None]
+    given_grant = [name for name in GRANT_SETTINGS if values[name] is not None]
+    ignored_env_vars = tuple(ENV_VARS[name] for name in ignored)
+
+    def source(name: str) -> str:
+        return f"`{name}` argument" if name in explicit else ENV_VARS[name]
+
     if values["api_key"] is not None:
         if given_grant:
             raise ConfigurationError(
-                "both an API key and password-grant credentials are configured "
-                f"({', '.join(given_grant)}): choose one way to authenticate"
+                f"both an API key ({source('api_key')}) and password-grant credentials "
+                f"({', '.join(source(name) for name in given_grant)}) are configured: "
+                "choose one way to authenticate"
             )
         _check_header_safe("api_key", values["api_key"])
         return ClientConfig(
@@ -263,6 +302,7 @@ def resolve_config(
             auth_mode="api_key",
             api_key=Secret(values["api_key"]),
             allow_insecure_http=allow_insecure_http,
+            ignored_env_vars=ignored_env_vars,
         )
     if not given_grant:
         raise ConfigurationError(
@@ -286,4 +326,5 @@ def resolve_config(
         username=values["username"],
         password=Secret(password_value) if password_value is not None else None,
         allow_insecure_http=allow_insecure_http,
+        ignored_env_vars=ignored_env_vars,
     )

@@ -8,6 +8,8 @@ query's secret parameters, and bodies are masked before they are quoted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -22,7 +24,28 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "request_id_from",
 ]
+
+#: The response headers a server names its request id in, most specific first.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
+# An id is quoted to support staff: a header longer than this is not one.
+_MAX_REQUEST_ID = 200
+
+
+def request_id_from(headers: Mapping[str, str]) -> str | None:
+    """The server's id for a request, from its response headers, if it sent a usable one.
+
+    Only printable ASCII without spaces, at most 200 characters, is kept: the value is the
+    server's, and it goes into messages and logs.
+    """
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value is not None:
+            value = value.strip()
+            if 0 < len(value) <= _MAX_REQUEST_ID and value.isascii() and value.isprintable():
+                return value if " " not in value else None
+    return None
 
 
 class CloudCXError(Exception):
@@ -56,6 +79,8 @@ class APIError(CloudCXError):
         status_code: The HTTP status of the response.
         method: The request's HTTP method.
         url: The request's URL, without credentials.
+        request_id: The server's id for the request (`x-request-id` or `request-id` response
+            header), if it sent one: quote it when asking the API's support about a failure.
     """
 
     def __init__(
@@ -66,12 +91,14 @@ class APIError(CloudCXError):
         status_code: int | None = None,
         method: str | None = None,
         url: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.message = message
         self.code = code
         self.status_code = status_code
         self.method = method
         self.url = url
+        self.request_id = request_id
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -82,6 +109,8 @@ class APIError(CloudCXError):
             parts.append(f"status={self.status_code}")
         if self.method is not None and self.url is not None:
             parts.append(f"request={self.method} {self.url}")
+        if self.request_id is not None:
+            parts.append(f"request_id={self.request_id}")
         return " | ".join(parts)
 
 
@@ -107,6 +136,7 @@ class AuthenticationError(APIError):
         status_code: int | None = None,
         method: str | None = None,
         url: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.error = error
         self.error_description = error_description
@@ -116,6 +146,7 @@ class AuthenticationError(APIError):
             status_code=status_code,
             method=method,
             url=url,
+            request_id=request_id,
         )
 
 
@@ -143,9 +174,17 @@ class RateLimitError(APIError):
         status_code: int | None = 429,
         method: str | None = None,
         url: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.retry_after = retry_after
-        super().__init__(message, code=code, status_code=status_code, method=method, url=url)
+        super().__init__(
+            message,
+            code=code,
+            status_code=status_code,
+            method=method,
+            url=url,
+            request_id=request_id,
+        )
 
 
 class ServerError(APIError):
@@ -185,6 +224,7 @@ class InvalidResponseError(CloudCXError):
         body_excerpt: The first 200 bytes of the body, decoded leniently, secrets masked.
         method: The request's HTTP method.
         url: The request's URL, without credentials.
+        request_id: The server's id for the request, if it sent one (see `APIError`).
     """
 
     def __init__(
@@ -196,7 +236,9 @@ class InvalidResponseError(CloudCXError):
         body_excerpt: str = "",
         method: str | None = None,
         url: str | None = None,
+        request_id: str | None = None,
     ) -> None:
+        self.request_id = request_id
         self.reason = reason
         self.status_code = status_code
         self.content_type = content_type
@@ -210,6 +252,8 @@ class InvalidResponseError(CloudCXError):
             detail.append(f"content-type={content_type}")
         if method and url:
             detail.append(f"request={method} {url}")
+        if request_id is not None:
+            detail.append(f"request_id={request_id}")
         if body_excerpt:
             detail.append(f"body={body_excerpt!r}")
         super().__init__(" | ".join(detail))

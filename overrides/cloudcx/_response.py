@@ -23,6 +23,7 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    request_id_from,
 )
 from ._retry import parse_retry_after
 from ._secrets import REDACTED, Secret, redact
@@ -156,6 +157,7 @@ def invalid_response(
         body_excerpt=excerpt,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 
@@ -225,6 +227,7 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
         status_code=status,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 
@@ -241,7 +244,11 @@ def raise_for_status(response: httpx.Response) -> None:
         raise redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
     code, message = envelope_message(body)
-    where = {"method": response.request.method, "url": describe_url(response.request.url)}
+    where = {
+        "method": response.request.method,
+        "url": describe_url(response.request.url),
+        "request_id": request_id_from(response.headers),
+    }
     text = server_text(response, message) if message else ""
     text = text or f"HTTP {status} {response.reason_phrase}".strip()
     if status == 403:
@@ -328,6 +335,7 @@ def _check_envelope(response: httpx.Response) -> dict[str, Any]:
             status_code=status,
             method=response.request.method,
             url=describe_url(response.request.url),
+            request_id=request_id_from(response.headers),
         )
     return body
 

@@ -34,6 +34,7 @@ from ._exceptions import (
     ConfigurationError,
     RateLimitError,
     ServerError,
+    request_id_from,
 )
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
@@ -287,12 +288,17 @@ def _refusal(response: httpx.Response) -> AuthenticationError:
         status_code=response.status_code,
         method=response.request.method,
         url=describe_url(response.request.url),
+        request_id=request_id_from(response.headers),
     )
 
 
 def _status_error(response: httpx.Response) -> CloudCXError:
     status = response.status_code
-    where = {"method": response.request.method, "url": describe_url(response.request.url)}
+    where = {
+        "method": response.request.method,
+        "url": describe_url(response.request.url),
+        "request_id": request_id_from(response.headers),
+    }
     if status in (400, 401, 403):
         return _refusal(response)
     if 300 <= status < 400:

@@ -11,7 +11,7 @@ import pytest
 from cloudcx.cli import main
 from cloudcx.testing import Simulator
 
-from .conftest import Env, api_key_env, run
+from .conftest import Env, api_key_env, password_env, run
 
 
 def _write(path: Path, text: str, mode: int = 0o600) -> None:
@@ -147,3 +147,27 @@ def test_cloudcx_config_points_at_another_file(env: Env, sim: Simulator, tmp_pat
     result = run(["users", "list", "--page-size", "2"], env.with_(CLOUDCX_CONFIG=str(elsewhere)))
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_config_show_names_the_ignored_variables(env: Env, sim: Simulator) -> None:
+    # The CLI takes no secret on its command line, so the explicit side is a grant flag: it
+    # sets aside the API key exported beside the password grant's variables.
+    environ = password_env(env, sim) | {"CLOUDCX_API_KEY": sim.api_key}
+    flags = ["--client-id", sim.client_id, "--username", sim.username]
+    shown = run(["config", "show", *flags], environ)
+    assert shown.returncode == 0, shown.stderr
+    (line,) = [line for line in shown.stdout.splitlines() if line.startswith("ignored")]
+    assert "CLOUDCX_API_KEY" in line
+    assert sim.api_key not in shown.stdout
+    assert _shown(shown.stdout)["auth"] == ("password", "grant")
+    listed = run(["users", "list", *flags], environ)
+    assert listed.returncode == 0, listed.stderr
+    assert sim.token_requests == 1
+    # Without the flags nothing is explicit: both ways from the environment stay an error.
+    assert "ignored" not in _shown(run(["config", "show"], environ).stdout)
+    both = run(["users", "list"], environ)
+    assert both.returncode == 2
+    assert "both an API key (CLOUDCX_API_KEY)" in both.stderr
+    assert "CLOUDCX_PASSWORD" in both.stderr
+    assert "argument" not in both.stderr
+    assert sim.password not in both.stderr

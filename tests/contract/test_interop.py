@@ -12,6 +12,9 @@ import pytest
 
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
+# A TypeScript build and a generated client per test (make test-quick skips them).
+pytestmark = pytest.mark.slow
+
 RUNNER = ROOT / "interop" / "run.py"
 CACHE = ROOT / "build" / "interop"
 

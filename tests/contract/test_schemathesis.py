@@ -24,6 +24,9 @@ from openapi_spec_validator.readers import read_from_filename
 from cloudcx.testing import Fault, SimulatorProcess
 from tests.contract._support import SPEC, python_tool, run
 
+# Property-based runs over HTTP: the longest tests of the suite (make test-quick skips them).
+pytestmark = pytest.mark.slow
+
 SEED = 20261125
 MAX_EXAMPLES = 100
 

@@ -80,10 +80,15 @@ def test_no_credentials_names_both_ways() -> None:
     assert "CLOUDCX_PASSWORD" in message
 
 
-def test_api_key_and_password_together_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLOUDCX_PASSWORD", "hunter2-secret")
+def test_api_key_and_password_together_are_refused() -> None:
+    # Both explicit: an explicit API key beside an exported password is no longer a conflict
+    # (explicit beats the environment; tests/core/test_explicit_beats_environment.py).
     with pytest.raises(ConfigurationError, match="choose one") as info:
-        CloudCX(base_url="https://cx.example.net", api_key="key-secret-value")
+        CloudCX(
+            base_url="https://cx.example.net",
+            api_key="key-secret-value",
+            password="hunter2-secret",
+        )
     assert "hunter2-secret" not in str(info.value)
     assert "key-secret-value" not in str(info.value)
 

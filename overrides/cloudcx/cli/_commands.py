@@ -175,6 +175,8 @@ def config_show(args: argparse.Namespace, settings: Settings) -> int:
             )
         else:
             rows.append((name, setting.value, setting.source))
+    if settings.ignored:
+        rows.append(("ignored", ", ".join(settings.ignored), "(the other way to authenticate)"))
     width = max(len(name) for name, _, _ in rows) + 2
     # Paths are long and have no source: they do not set the column's width.
     value_width = max((len(value) for _, value, source in rows if source), default=0) + 2

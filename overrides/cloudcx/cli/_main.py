@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from .._exceptions import CloudCXError
 from ._commands import config_show, logout, token, users_list
+from ._completion import completion_script
 from ._errors import EXIT_API, report
 from ._parser import build_parser
 from ._settings import Settings, load_settings
@@ -43,6 +44,9 @@ def _enable_debug_log() -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.handler == "simulate":
         return simulate(args)
+    if args.handler == "completion":
+        print(completion_script(build_parser(), args.shell), end="")
+        return 0
     flags = {
         "base_url": args.base_url,
         "token_url": args.token_url,

@@ -7,6 +7,7 @@ from typing import TypeAlias
 
 from .._version import __version__
 from ..resources.users import MAX_PAGE_SIZE
+from ._completion import add_completion_parser
 from ._output import COLUMNS, FORMATS, TABLE_COLUMNS
 from ._simulate import add_simulate_parser
 
@@ -231,4 +232,5 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler="config_show")
 
     add_simulate_parser(commands)
+    add_completion_parser(commands)
     return parser

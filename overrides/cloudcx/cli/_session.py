@@ -7,7 +7,7 @@ import logging
 import sys
 
 from .._client import CloudCX
-from .._config import resolve_config
+from .._config import GRANT_SETTINGS, resolve_config
 from .._exceptions import ConfigurationError
 from .._secrets import Secret
 from .._token_store import FileTokenStore, token_store_key
@@ -81,6 +81,13 @@ def prompt_for_password(settings: Settings) -> Settings:
 def open_client(settings: Settings) -> CloudCX:
     """Return a `CloudCX` for `settings`, keeping tokens in the file token store."""
     log.debug("auth mode: %s", settings.auth_mode)
+    grant = [settings.values[name].source for name in GRANT_SETTINGS if name in settings.values]
+    if "api_key" in settings.values and grant:
+        # Said here, with the settings' own sources: the client sees every value as an argument.
+        raise ConfigurationError(
+            f"both an API key ({settings.values['api_key'].source}) and password-grant "
+            f"credentials ({', '.join(grant)}) are configured: choose one way to authenticate"
+        )
     # An API key is sent as it is: there is no token to keep.
     store = FileTokenStore() if settings.auth_mode == "password grant" else None
     return CloudCX(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .._config import ENV_VARS
+from .._config import ENV_VARS, overridden_by_explicit
 from .._exceptions import ConfigurationError
 from .._secrets import Secret
 
@@ -74,6 +74,9 @@ class Settings:
     config_file: Path
     config_found: bool
     values: Mapping[str, Setting] = field(default_factory=dict)
+    #: Where the settings set aside came from (`CLOUDCX_PASSWORD`, ...): flags for the other
+    #: way to authenticate win over them.
+    ignored: tuple[str, ...] = ()
 
     def get(self, name: str) -> str | None:
         """The value of setting `name` in clear, or `None` when it is not set."""
@@ -85,7 +88,12 @@ class Settings:
         values = dict(self.values)
         values[name] = Setting(value, source)
         return Settings(
-            self.profile, self.profile_source, self.config_file, self.config_found, values
+            self.profile,
+            self.profile_source,
+            self.config_file,
+            self.config_found,
+            values,
+            self.ignored,
         )
 
     @property
@@ -214,4 +222,7 @@ def load_settings(
             continue
         values[name] = Setting(Secret(raw) if name in SECRET_FIELDS else raw, source)
         log.debug("%s from %s", name, source)
-    return Settings(profile_name, profile_source, path, document is not None, values)
+    from_flags = {name for name in values if flags.get(name)}
+    overridden = overridden_by_explicit(from_flags, set(values) - from_flags)
+    ignored = tuple(values.pop(name).source for name in overridden)
+    return Settings(profile_name, profile_source, path, document is not None, values, ignored)

@@ -79,7 +79,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     """Build the settings from parsed arguments (``ValueError`` when out of range)."""
-    return SimulatorConfig(**{f.name: getattr(args, f.name) for f in fields(SimulatorConfig)})
+    # Chosen users (`users=[...]`) have no command-line form: the count is the option.
+    names = [f.name for f in fields(SimulatorConfig) if f.name != "chosen_users"]
+    return SimulatorConfig(**{name: getattr(args, name) for name in names})
 
 
 def config_to_argv(config: SimulatorConfig) -> list[str]:
@@ -116,7 +118,9 @@ def serve(
     out = out or sys.stdout
     stop = stop or threading.Event()
     try:
-        sim = Simulator(**asdict(config_from_args(args))).start()
+        settings = asdict(config_from_args(args))
+        del settings["chosen_users"]
+        sim = Simulator(**settings).start()
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 1

@@ -24,6 +24,8 @@ class SimulatorConfig:
     latency: float = 0.0
     host: str = "127.0.0.1"
     port: int = 0
+    #: The users given as ``users=[...]``, completed; ``None`` for the deterministic directory.
+    chosen_users: tuple[dict[str, Any], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.users < 0:

@@ -8,11 +8,12 @@ the ``/_simulator/...`` endpoints for a subprocess.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
 from ._config import Endpoint, SimulatorConfig
+from ._directory import chosen_user
 from ._faults import Fault, Route
 from ._records import RecordedRequest
 
@@ -25,7 +26,9 @@ class SimulatorBase(abc.ABC):
     """Settings, addresses, credentials and control methods of a simulator.
 
     Args:
-        users: How many users the deterministic directory holds (>= 0), the seed's user first.
+        users: How many users the deterministic directory holds (>= 0), the seed's user first;
+            or a list of chosen users, each a mapping of the API's user fields (``loginCode``
+            required, the rest defaulted), served in that order (in-process `Simulator` only).
         token_ttl: Access token lifetime in seconds (may be below 1).
         refresh_tokens: Issue ``refresh_token`` in token responses and accept the
             ``refresh_token`` grant.
@@ -45,7 +48,7 @@ class SimulatorBase(abc.ABC):
     def __init__(
         self,
         *,
-        users: int = 250,
+        users: int | Sequence[Mapping[str, Any]] = 250,
         token_ttl: float = 3599.0,
         refresh_tokens: bool = False,
         rotate_refresh_tokens: bool = False,
@@ -57,8 +60,14 @@ class SimulatorBase(abc.ABC):
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        if isinstance(users, int):
+            count, chosen = users, None
+        else:
+            chosen = tuple(chosen_user(fields, i) for i, fields in enumerate(users))
+            count = len(chosen)
         self.config = SimulatorConfig(
-            users=users,
+            users=count,
+            chosen_users=chosen,
             token_ttl=token_ttl,
             refresh_tokens=refresh_tokens,
             rotate_refresh_tokens=rotate_refresh_tokens,

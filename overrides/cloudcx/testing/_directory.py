@@ -12,12 +12,13 @@ import json
 import threading
 import unicodedata
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._credentials import DEMO_USER_EMAIL, DEMO_USERNAME
 
-__all__ = ["Directory", "UserRecord", "make_user"]
+__all__ = ["Directory", "UserRecord", "chosen_user", "make_user"]
 
 #: The one user the vendor's documentation shows; first in every directory.
 SEED_USER: dict[str, Any] = {
@@ -85,6 +86,50 @@ def make_user(index: int) -> dict[str, Any]:
     }
 
 
+_USER_FIELDS = frozenset(SEED_USER)
+_OPTIONAL_STRINGS = ("phoneNumber", "uniqueCode")
+
+
+def chosen_user(fields: Mapping[str, Any], position: int) -> dict[str, Any]:
+    """Complete and check one user given to ``Simulator(users=[...])``.
+
+    ``loginCode`` is required; the other fields default from it (``id`` a UUID derived from the
+    login, ``roles`` ``["Agents"]``, empty names, ``<login>@example.com``, no phone or code).
+    Raises ``ValueError`` naming the user's position for an unknown field or a wrong type.
+    """
+    where = f"users[{position}]"
+    if not isinstance(fields, Mapping):
+        raise ValueError(f"{where} must be a mapping of the API's user fields")
+    unknown = sorted(set(fields) - _USER_FIELDS)
+    if unknown:
+        raise ValueError(f"{where} has unknown fields {unknown}; known: {sorted(_USER_FIELDS)}")
+    login = fields.get("loginCode")
+    if not isinstance(login, str) or not login:
+        raise ValueError(f"{where} needs a non-empty string loginCode")
+    user: dict[str, Any] = {
+        "id": str(uuid.uuid5(_NAMESPACE, f"chosen/{login}")),
+        "loginCode": login,
+        "roles": ["Agents"],
+        "firstName": "",
+        "lastName": "",
+        "email": f"{_ascii(login) or 'user'}@example.com",
+        "phoneNumber": None,
+        "uniqueCode": None,
+    }
+    user.update(fields)
+    roles = user["roles"]
+    if not isinstance(roles, list | tuple) or not all(isinstance(r, str) for r in roles):
+        raise ValueError(f"{where}.roles must be a list of strings")
+    user["roles"] = list(roles)
+    for name in ("id", "firstName", "lastName", "email"):
+        if not isinstance(user[name], str):
+            raise ValueError(f"{where}.{name} must be a string")
+    for name in _OPTIONAL_STRINGS:
+        if user[name] is not None and not isinstance(user[name], str):
+            raise ValueError(f"{where}.{name} must be a string or None")
+    return user
+
+
 @dataclass(frozen=True)
 class UserRecord:
     """A directory entry: the user, its serialized JSON and its lower-cased search text."""
@@ -96,7 +141,11 @@ class UserRecord:
     @classmethod
     def create(cls, index: int) -> UserRecord:
         """Build the record of the user at ``index``."""
-        user = make_user(index)
+        return cls.of(make_user(index))
+
+    @classmethod
+    def of(cls, user: dict[str, Any]) -> UserRecord:
+        """Build the record of ``user``, a complete user of the API's shape."""
         text = "\n".join(user[key] for key in ("loginCode", "firstName", "lastName", "email"))
         body = json.dumps(user, ensure_ascii=False, separators=(",", ":")).encode()
         return cls(user=user, json=body, haystack=text.casefold())
@@ -115,12 +164,20 @@ _MAX_CACHED_SEARCHES = 512
 
 
 class Directory:
-    """The simulated directory: ``size`` deterministic users, the seed's user first."""
+    """The simulated directory: ``size`` deterministic users, the seed's user first.
 
-    def __init__(self, size: int) -> None:
+    With ``chosen`` (complete users, see :func:`chosen_user`), the directory holds those
+    instead, in that order; users added later are deterministic ones.
+    """
+
+    def __init__(self, size: int, chosen: Sequence[dict[str, Any]] | None = None) -> None:
         if size < 0:
             raise ValueError("users must be >= 0")
-        records = tuple(UserRecord.create(i) for i in range(size))
+        if chosen is not None:
+            records = tuple(UserRecord.of(dict(user)) for user in chosen)
+            size = len(records)
+        else:
+            records = tuple(UserRecord.create(i) for i in range(size))
         self._snapshot = _Snapshot(records, next_index=size)
         self._lock = threading.Lock()
 

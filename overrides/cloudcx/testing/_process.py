@@ -76,6 +76,8 @@ class SimulatorProcess(SimulatorBase):
         """Start the subprocess and wait for its start-up line; returns ``self``."""
         if self._process is not None:
             raise RuntimeError("a SimulatorProcess can be started only once")
+        if self.config.chosen_users is not None:
+            raise ValueError("users=[...] needs the in-process Simulator; give a count here")
         argv = [sys.executable, "-m", "cloudcx.testing", "--json", *config_to_argv(self.config)]
         self._process = process = subprocess.Popen(
             argv,

@@ -54,7 +54,7 @@ class SimulatorState:
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.directory = Directory(config.users)
+        self.directory = Directory(config.users, config.chosen_users)
         self.tokens = TokenStore(ttl=config.token_ttl, jwt=config.jwt_tokens)
         self.faults = FaultQueue()
         self.latency = config.latency
