@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from ._config import ClientConfig, check_credential_url, same_origin
+from ._deadline import aread_capped, read_capped
 from ._exceptions import AuthenticationError, ConfigurationError
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
@@ -143,7 +144,7 @@ class ApiKeyAuth(httpx.Auth):
         self._attach(request)
         response = yield request
         if response.status_code == 401:
-            response.read()
+            read_capped(response)
             raise _api_refusal(response, "the API refused the API key (HTTP 401)")
 
     async def async_auth_flow(
@@ -153,7 +154,7 @@ class ApiKeyAuth(httpx.Auth):
         self._attach(request)
         response = yield request
         if response.status_code == 401:
-            await response.aread()
+            await aread_capped(response)
             raise _api_refusal(response, "the API refused the API key (HTTP 401)")
 
 
@@ -189,13 +190,13 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        response.read()
+        read_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
         _authorize(request, manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
-            response.read()
+            read_capped(response)
             raise _api_refusal(response, _REFUSED_AGAIN)
 
     async def async_auth_flow(
@@ -211,13 +212,13 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        await response.aread()
+        await aread_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
         _authorize(request, await manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
-            await response.aread()
+            await aread_capped(response)
             raise _api_refusal(response, _REFUSED_AGAIN)
 
 

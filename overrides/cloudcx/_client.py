@@ -13,6 +13,15 @@ import httpx
 
 from ._auth import build_async_auth, build_sync_auth
 from ._config import ENV_VARS, ClientConfig, build_ssl_context, resolve_config
+from ._deadline import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    CallLimits,
+    aread_capped,
+    bind_limits,
+    call_scope,
+    check_body_cap,
+    read_capped,
+)
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
@@ -50,6 +59,7 @@ def _configure(
     Auth is built before any httpx client: its validation can fail, and there is no pool yet.
     """
     token, store = arguments["token"], arguments["token_store"]
+    check_body_cap(arguments["max_response_bytes"])  # before any connection pool exists
     config = resolve_config(
         **{name: arguments[name] for name in _CONFIG_ARGUMENTS},
         password_optional=token is not None or store is not None,
@@ -79,24 +89,47 @@ def _closed_error(request: httpx.Request) -> ClientClosedError:
 # Every request goes through `send`: the resources', the generated functions', token requests.
 
 
+# Every send runs in a call scope (the call deadline; see `cloudcx._deadline`), and a body
+# read here is capped at `max_response_bytes`.
+
+
 class _Client(httpx.Client):
-    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         if self.is_closed:
             raise _closed_error(request)
-        try:
-            return super().send(request, **kwargs)
-        except LOCAL_SEND_ERRORS as exc:
-            raise_send_failure(exc, request)
+        with call_scope(self):
+            try:
+                response = super().send(request, stream=True, **kwargs)
+            except LOCAL_SEND_ERRORS as exc:
+                raise_send_failure(exc, request)
+            if not stream:
+                read_capped(response)
+            return response
 
 
 class _AsyncClient(httpx.AsyncClient):
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         if self.is_closed:
             raise _closed_error(request)
-        try:
-            return await super().send(request, **kwargs)
-        except LOCAL_SEND_ERRORS as exc:
-            raise_send_failure(exc, request)
+        with call_scope(self):
+            try:
+                response = await super().send(request, stream=True, **kwargs)
+            except LOCAL_SEND_ERRORS as exc:
+                raise_send_failure(exc, request)
+            if not stream:
+                await aread_capped(response)
+            return response
+
+
+def _bind_limits(
+    http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy | None, body_cap: object
+) -> None:
+    chosen = policy or RetryPolicy()
+    bind_limits(http, CallLimits(chosen.deadline, chosen.clock, check_body_cap(body_cap)))
 
 
 def _httpx_options(
@@ -144,7 +177,11 @@ class CloudCX:
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
     `max_retries` times (default 2) with full-jitter backoff, honouring `Retry-After`, for API
     and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
-    overall deadline. The policy is stated in full in `cloudcx._retry`.
+    overall deadline. The policy is stated in full in `cloudcx._retry`. One attempt ends within
+    its longest timeout however slowly the server sends, and one call (token request, API
+    request and resend together) within `retry_policy.deadline` (120 s by default).
+    `max_response_bytes` (default 32 MiB) caps each response body's decoded size: a larger one
+    raises `InvalidResponseError` as soon as the cap is passed. See `cloudcx._deadline`.
 
     Proxies: `proxy` (a URL, or an `httpx.Proxy`) sends every request through that proxy. Without
     it, and with `trust_env` (default `True`), `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
@@ -188,6 +225,7 @@ class CloudCX:
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_sync_auth)
         options = _httpx_options(self.config, timeout, verify)
@@ -201,6 +239,7 @@ class CloudCX:
             trust_env=trust_env,
         )
         http = _Client(**options, transport=transport, mounts=mounts, auth=auth)
+        _bind_limits(http, retry_policy, max_response_bytes)
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http
@@ -222,7 +261,8 @@ class CloudCX:
             raise ConfigurationError("an API key client has no access token to get")
         if self._http.is_closed:
             raise ClientClosedError("the client is closed: create a new one")
-        return self._tokens.get()
+        with call_scope(self._http):
+            return self._tokens.get()
 
     def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""
@@ -286,6 +326,7 @@ class AsyncCloudCX:
         retry_policy: RetryPolicy | None = None,
         proxy: ProxySetting | None = None,
         trust_env: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.config, auth, self._tokens = _configure(locals(), build_async_auth)
         options = _httpx_options(self.config, timeout, verify)
@@ -299,6 +340,7 @@ class AsyncCloudCX:
             trust_env=trust_env,
         )
         http = _AsyncClient(**options, transport=transport, mounts=mounts, auth=auth)
+        _bind_limits(http, retry_policy, max_response_bytes)
         if self._tokens is not None:
             self._tokens.attach(http)
         self._http = http
@@ -320,7 +362,8 @@ class AsyncCloudCX:
             raise ConfigurationError("an API key client has no access token to get")
         if self._http.is_closed:
             raise ClientClosedError("the client is closed: create a new one")
-        return await self._tokens.get()
+        with call_scope(self._http):
+            return await self._tokens.get()
 
     async def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""

@@ -12,6 +12,7 @@ from cloudcx_openapi.models.user import User
 from cloudcx_openapi.models.user_page import UserPage
 from cloudcx_openapi.types import UNSET, Unset
 
+from .._deadline import aread_capped, call_scope, read_capped
 from .._exceptions import APIConnectionError, CloudCXError, ConfigurationError
 from .._pagination import AsyncWalk, async_items, async_pages, sync_items, sync_pages
 from .._response import decode_user_page, describe_url
@@ -134,6 +135,10 @@ class Users:
         return sync_items(self.iter_pages(keywords=keywords, page_size=page_size, timeout=timeout))
 
     def _get(self, kwargs: dict[str, Any]) -> UserPage:
+        with call_scope(self._http):  # one deadline for the token, the request and its body
+            return decode_user_page(self._fetch(kwargs))
+
+    def _fetch(self, kwargs: dict[str, Any]) -> httpx.Response:
         request: httpx.Request | None = None
         try:
             request = self._http.build_request(**kwargs)
@@ -146,13 +151,13 @@ class Users:
         except RuntimeError as exc:  # httpx: "the client has been closed"
             raise _closed_error(exc, request) from exc
         try:
-            response.read()
+            read_capped(response)  # at most `max_response_bytes`, decoded
         except httpx.HTTPError as exc:
             raise translate_body_error(exc, response) from exc
         finally:
             response.close()
             _release_stream(response)
-        return decode_user_page(response)
+        return response
 
 
 class AsyncUsers:
@@ -219,6 +224,10 @@ class AsyncUsers:
         return AsyncWalk(async_items(pages))
 
     async def _get(self, kwargs: dict[str, Any]) -> UserPage:
+        with call_scope(self._http):  # one deadline for the token, the request and its body
+            return decode_user_page(await self._fetch(kwargs))
+
+    async def _fetch(self, kwargs: dict[str, Any]) -> httpx.Response:
         request: httpx.Request | None = None
         try:
             request = self._http.build_request(**kwargs)
@@ -231,10 +240,10 @@ class AsyncUsers:
         except RuntimeError as exc:  # httpx: "the client has been closed"
             raise _closed_error(exc, request) from exc
         try:
-            await response.aread()
+            await aread_capped(response)  # at most `max_response_bytes`, decoded
         except httpx.HTTPError as exc:
             raise translate_body_error(exc, response) from exc
         finally:
             await response.aclose()
             _release_stream(response)
-        return decode_user_page(response)
+        return response
