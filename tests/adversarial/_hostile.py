@@ -15,6 +15,7 @@ import traceback
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 Handler = Callable[[str, "Connection"], None]
 
@@ -194,12 +195,12 @@ def hostile(handler: Handler) -> Iterator[HostileServer]:
         server.close()
 
 
-def api_key_settings(server: HostileServer, **extra: object) -> dict[str, object]:
+def api_key_settings(server: HostileServer, **extra: Any) -> dict[str, Any]:
     """Client settings for the API-key mode against `server` (no retries unless given)."""
     return {"base_url": server.base_url, "api_key": API_KEY, "max_retries": 0, **extra}
 
 
-def password_settings(server: HostileServer, **extra: object) -> dict[str, object]:
+def password_settings(server: HostileServer, **extra: Any) -> dict[str, Any]:
     """Client settings for the password grant against `server` (no retries unless given)."""
     return {
         "base_url": server.base_url,
