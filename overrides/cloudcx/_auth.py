@@ -64,8 +64,63 @@ class _Guard:
             )
 
 
-# An RFC 6750 §3 challenge parameter: name="quoted value" or name=token.
-_CHALLENGE_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+_SPACE = " \t"
+
+
+def _skip(text: str, index: int, chars: str) -> int:
+    while index < len(text) and text[index] in chars:
+        index += 1
+    return index
+
+
+# The plain run of a quoted-string: one greedy class, matched from a given position (linear).
+_QUOTED_RUN = re.compile(r'[^"\\]*')
+
+
+def _quoted(text: str, index: int) -> tuple[str, int]:
+    """The quoted-string opening at `index` (unescaped), and the index after it."""
+    parts: list[str] = []
+    index += 1
+    while index < len(text):
+        stop = _QUOTED_RUN.match(text, index).end()  # type: ignore[union-attr]  # `*` matches
+        parts.append(text[index:stop])
+        if stop >= len(text) or text[stop] == '"':
+            return "".join(parts), stop + 1
+        parts.append(text[stop + 1 : stop + 2])  # a quoted-pair: the escaped character
+        index = stop + 2
+    return "".join(parts), index
+
+
+def _challenge_params(text: str) -> dict[str, str]:
+    """The `name=value` parameters of one challenge (RFC 7235 §2.1), in one linear scan.
+
+    A hand-rolled scanner, not a regex: the header is the server's, and a regex that retries
+    from every position took quadratic time on a long one (16 KB: seconds).
+    """
+    params: dict[str, str] = {}
+    index = 0
+    while index < len(text):
+        index = _skip(text, index, _SPACE + ",")
+        start = index
+        while index < len(text) and text[index] not in _SPACE + ',="':
+            index += 1
+        name = text[start:index]
+        index = _skip(text, index, _SPACE)
+        if index >= len(text) or text[index] != "=" or not name:
+            # Not a parameter (a token68, or junk): skip to the next comma, a quoted part whole.
+            while index < len(text) and text[index] != ",":
+                index = _quoted(text, index)[1] if text[index] == '"' else index + 1
+            continue
+        index = _skip(text, index + 1, _SPACE)
+        if index < len(text) and text[index] == '"':
+            value, index = _quoted(text, index)
+        else:
+            start = index
+            while index < len(text) and text[index] not in _SPACE + ",":
+                index += 1
+            value = text[start:index]
+        params[name.lower()] = value
+    return params
 
 
 def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
@@ -74,10 +129,7 @@ def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
         scheme, _, params = header.strip().partition(" ")
         if scheme.lower() != "bearer":
             continue
-        return {
-            name.lower(): re.sub(r"\\(.)", r"\1", quoted) if quoted else bare
-            for name, quoted, bare in _CHALLENGE_PARAM.findall(params)
-        }
+        return _challenge_params(params)
     return {}
 
 

@@ -56,9 +56,10 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _MAX_BODY_CAP = 1 << 40
 # Beyond a day, a bound is no bound: a socket's or a lock's timer overflows on 1e300 seconds.
 _FAR = 86_400.0
-# Raw bytes decoded at a time: a deflate bomb inflates about 1,000-fold, so one step holds at
-# most about 2 MB of decoded data beyond the cap.
-_RAW_CHUNK = 2048
+# Raw bytes of a compressed body decoded at a time: a deflate bomb inflates about 1,000-fold,
+# so one step holds at most about 1 MB of decoded data beyond the cap. An uncompressed body is
+# read in the chunks the network gives.
+_RAW_CHUNK = 1024
 
 
 def check_body_cap(value: object) -> int:
@@ -333,6 +334,8 @@ class _CappedBody:
         self._decoder = response._get_content_decoder()
         self._chunks: list[bytes] = []
         self._size = 0
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        self.raw_chunk = None if encoding in {"", "identity"} else _RAW_CHUNK
 
     def add(self, raw: bytes) -> None:
         self._keep(self._decoder.decode(raw))
@@ -364,7 +367,7 @@ def read_capped(response: httpx.Response, cap: int | None = None) -> None:
         return
     body = _CappedBody(response, cap)
     try:
-        for raw in response.iter_raw(_RAW_CHUNK):
+        for raw in response.iter_raw(body.raw_chunk):
             body.add(raw)
         body.finish()
     finally:
@@ -377,7 +380,7 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
         return
     body = _CappedBody(response, cap)
     try:
-        async for raw in response.aiter_raw(_RAW_CHUNK):
+        async for raw in response.aiter_raw(body.raw_chunk):
             body.add(raw)
         body.finish()
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote, unquote
 
 import httpx
 
@@ -18,6 +19,7 @@ from cloudcx_openapi.models.user_page import UserPage
 
 from ._exceptions import (
     APIError,
+    CloudCXError,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -38,6 +40,7 @@ __all__ = [
     "raise_for_status",
     "redirect_error",
     "server_text",
+    "status_error",
 ]
 
 KNOWN_SECRETS_EXTENSION = "cloudcx.known_secrets"
@@ -48,7 +51,10 @@ server text an error quotes, whatever shape the server echoed them in.
 """
 
 SUCCESS_CODE = "0000"
-_EXCERPT_BYTES = 200
+_EXCERPT_CHARS = 200
+# The part of a body masked before the excerpt is cut from it: a secret that begins inside the
+# excerpt ends inside this window (even JSON-escaped), so the cut never leaves half of one.
+_MASK_WINDOW = 64 * 1024
 _SECRET_FIELDS = re.compile(
     r"""(?ix)
     ("(?:access_token|refresh_token|id_token|password|client_secret|api_key|apikey|token)"
@@ -125,10 +131,12 @@ def invalid_response(
     a credential in a shape no pattern anticipates).
     """
     try:
-        raw = response.content[:_EXCERPT_BYTES]
+        raw = response.content[:_MASK_WINDOW]
     except httpx.ResponseNotRead:
         raw = b""
-    excerpt = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
+    # Masked first, cut after: a cut first could leave the head of a secret unmasked.
+    text = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
+    excerpt = text[:_EXCERPT_CHARS]
     return InvalidResponseError(
         reason,
         status_code=response.status_code,
@@ -140,13 +148,17 @@ def invalid_response(
 
 
 def _json(response: httpx.Response) -> Any:
+    """The body as JSON, or the `InvalidResponseError` saying why it is not."""
     content_type = response.headers.get("content-type", "")
     if "html" in content_type.lower():
-        raise invalid_response(response, "the server answered with an HTML page, not JSON")
+        return invalid_response(response, "the server answered with an HTML page, not JSON")
     try:
         return response.json()
-    except _JSON_ERRORS as exc:
-        raise invalid_response(response, "the body is not valid JSON") from exc
+    except _JSON_ERRORS:
+        pass
+    # Built outside the `except`, so not even chained as `__context__`: a JSONDecodeError
+    # keeps the whole body (and any secret the server echoed) in its `doc`.
+    return invalid_response(response, "the body is not valid JSON")
 
 
 def envelope_message(body: Any) -> tuple[str | None, str | None]:
@@ -178,6 +190,26 @@ def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
     return describe_url(base).rstrip("/")
 
 
+# What a URL keeps unencoded when a masked target is encoded again.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
+
+
+def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
+    """A server-given URL fit to quote: every secret masked in its path, query and fragment.
+
+    The server may percent-encode an echoed secret any way it likes: the secrets are looked for
+    in the decoded form too, and if one is found the decoded, masked form is encoded again.
+    """
+    described = describe_url(url)
+    decoded = unquote(described)
+    known = response.request.extensions.get(KNOWN_SECRETS_EXTENSION, ())
+    secrets = [secret for secret in known if isinstance(secret, Secret)]
+    masked = redact(decoded, secrets)
+    if masked != decoded:
+        described = quote(masked, safe=_URL_SAFE)
+    return server_text(response, described)
+
+
 def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = True) -> APIError:
     """The error for a 3xx: redirects are not followed, so name the target and the setting.
 
@@ -193,10 +225,13 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
     except (httpx.InvalidURL, ValueError, TypeError):
         target = None
     if target is not None:
-        detail = f"redirected to {describe_url(target)}"
-        suggestion = describe_url(target)
+        suggestion = _masked_url(response, target)
+        detail = f"redirected to {suggestion}"
         if endpoint:
-            suggestion = _suggested_base(response.request.url, target) or "the new address"
+            suggested = _suggested_base(response.request.url, target)
+            suggestion = (
+                _masked_url(response, httpx.URL(suggested)) if suggested else "the new address"
+            )
     else:
         detail = "redirected to an invalid Location" if location else "redirected without Location"
     return APIError(
@@ -211,32 +246,45 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
 def raise_for_status(response: httpx.Response) -> None:
     """Raise the typed error for a non-2xx response; return quietly for a 2xx.
 
+    See `status_error`.
+    """
+    error = status_error(response)
+    if error is not None:
+        raise error
+
+
+def status_error(response: httpx.Response) -> CloudCXError | None:
+    """The typed error for a non-2xx response; None for a 2xx.
+
+    Returned, not raised: a raising frame keeps the body in the locals a traceback can render
+    (`capture_locals`), and the body may echo a secret.
+
     A 401 never reaches here: the auth flows raise `AuthenticationError` for it (at once for
     an API key, after one renewal for a token), so it is left to the generic `APIError`.
     """
     status = response.status_code
     if 200 <= status < 300:
-        return
+        return None
     if 300 <= status < 400:
-        raise redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
+        return redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
     code, message = envelope_message(body)
     where = {"method": response.request.method, "url": describe_url(response.request.url)}
     text = server_text(response, message) if message else ""
     text = text or f"HTTP {status} {response.reason_phrase}".strip()
     if status == 403:
-        raise PermissionDeniedError(text, code=code, status_code=status, **where)
+        return PermissionDeniedError(text, code=code, status_code=status, **where)
     if status == 404:
-        raise NotFoundError(text, code=code, status_code=status, **where)
+        return NotFoundError(text, code=code, status_code=status, **where)
     if status == 429:
-        raise RateLimitError(
+        return RateLimitError(
             text, retry_after=_retry_after(response), code=code, status_code=status, **where
         )
     if status >= 500:
-        raise ServerError(text, code=code, status_code=status, **where)
+        return ServerError(text, code=code, status_code=status, **where)
     if body is None and not (400 <= status < 500):
-        raise invalid_response(response, f"unexpected HTTP status {status}")
-    raise APIError(text, code=code, status_code=status, **where)
+        return invalid_response(response, f"unexpected HTTP status {status}")
+    return APIError(text, code=code, status_code=status, **where)
 
 
 _PAGE_COUNTS = ("totalPages", "totalElements", "size", "number", "numberOfElements")
@@ -272,16 +320,25 @@ def _shape_error(data: Any, exc: Exception) -> str:
 
 def decode_user_page(response: httpx.Response) -> UserPage:
     """Decode a `listUsers` response into its typed page, or raise the matching typed error."""
+    page = _user_page(response)
+    if isinstance(page, CloudCXError):
+        raise page  # here, where no local holds the body (see `status_error`)
+    return page
+
+
+def _user_page(response: httpx.Response) -> UserPage | CloudCXError:
+    """The typed page, or the typed error (returned: see `status_error`)."""
     status = response.status_code
     body = _json(response) if 200 <= status < 300 else None
+    if isinstance(body, CloudCXError):
+        return body
     if body is None:
-        raise_for_status(response)
-        raise invalid_response(response, "the body is empty")
+        return status_error(response) or invalid_response(response, "the body is empty")
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        raise invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
+        return invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
     if body["code"] != SUCCESS_CODE:
         code, message = envelope_message(body)
-        raise APIError(
+        return APIError(
             server_text(response, message) if message else "the API reported an error",
             code=code,
             status_code=status,
@@ -293,12 +350,15 @@ def decode_user_page(response: httpx.Response) -> UserPage:
     # generator/templates/cloudcx_from_dict.jinja).
     data = body.get("data")
     if not isinstance(data, dict):
-        raise invalid_response(response, "the page breaks the API's schema: data is not an object")
+        return invalid_response(response, "the page breaks the API's schema: data is not an object")
+    problem: str | None = None
     try:
         page = UserPage.from_dict(data)
     except _DECODE_ERRORS as exc:
-        problem = _shape_error(data, exc)
-        raise invalid_response(response, f"the page breaks the API's schema: {problem}") from exc
+        problem = server_text(response, _shape_error(data, exc))
+    if problem is not None:
+        # Raised outside the `except`: the decoder's error may quote a value of the body.
+        return invalid_response(response, f"the page breaks the API's schema: {problem}")
     # `minimum: 0` is the one constraint the generated checks do not carry.
     counts = (
         page.total_pages,
@@ -309,7 +369,7 @@ def decode_user_page(response: httpx.Response) -> UserPage:
     )
     if min(counts) < 0:
         name = next(name for name, count in zip(_PAGE_COUNTS, counts, strict=True) if count < 0)
-        raise invalid_response(
+        return invalid_response(
             response, f"the page breaks the API's schema: data.{name} is not a non-negative integer"
         )
     return page

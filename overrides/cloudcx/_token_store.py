@@ -135,8 +135,9 @@ class FileTokenStore:
             return {}
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            # No exception text: a decoding error may quote the file's content.
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nested too deep. No exception text: a decoding error may quote
+            # the file's content.
             log.debug("token store %s is not valid JSON; treating it as empty", self.path)
             return {}
         tokens = data.get("tokens") if isinstance(data, dict) else None

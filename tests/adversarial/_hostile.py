@@ -213,8 +213,21 @@ def password_settings(server: HostileServer, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _library_locals(rendered: traceback.TracebackException | None) -> Iterator[str]:
+    """The reprs of the locals of every frame outside the tests, along the whole chain."""
+    seen: set[int] = set()
+    while rendered is not None and id(rendered) not in seen:
+        seen.add(id(rendered))
+        for frame in rendered.stack:
+            if "/tests/" not in frame.filename and frame.locals:
+                yield from frame.locals.values()
+        rendered = rendered.__cause__ or rendered.__context__
+
+
 def _texts(exc: BaseException) -> Iterator[str]:
-    """Every text an exception shows: str, repr, args, attributes, for it and its chain."""
+    """Every text an exception shows: str, repr, args, attributes, for it and its chain, and
+    the locals a traceback rendered with `capture_locals=True` shows of the library's frames
+    (the test's own frames hold the secrets it planted)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -225,7 +238,7 @@ def _texts(exc: BaseException) -> Iterator[str]:
         yield from (repr(value) for value in vars(current).values())
         current = current.__cause__ or current.__context__
     rendered = traceback.TracebackException.from_exception(exc, capture_locals=True)
-    yield "".join(rendered.format())
+    yield from _library_locals(rendered)
 
 
 def assert_no_secret(exc: BaseException, secrets: tuple[str, ...] = SECRETS) -> None:
