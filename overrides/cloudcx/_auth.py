@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import re
 import time
 from collections.abc import AsyncGenerator, Generator
@@ -277,6 +276,10 @@ class TokenAuth(httpx.Auth):
 # --- wiring, for the clients -------------------------------------------------------------
 
 
+# A week: far beyond any token's lifetime, far within a float's (and a clock's) range.
+_MAX_SKEW = 7 * 24 * 3600.0
+
+
 def _manager_options(
     config: ClientConfig,
     *,
@@ -291,8 +294,11 @@ def _manager_options(
         raise ConfigurationError(
             f"refresh_skew must be a number, not {type(refresh_skew).__name__}"
         )
-    if not math.isfinite(refresh_skew) or refresh_skew < 0:
-        raise ConfigurationError("refresh_skew must be a finite number of seconds >= 0")
+    # Compared, not passed to math.isfinite, which raises OverflowError on 10**400.
+    if not 0 <= refresh_skew <= _MAX_SKEW or refresh_skew != refresh_skew:
+        raise ConfigurationError(
+            f"refresh_skew must be a finite number of seconds from 0 to {_MAX_SKEW:.0f}"
+        )
     if token is not None and not isinstance(token, Token):
         raise ConfigurationError(f"token must be a cloudcx.Token, not {type(token).__name__}")
     if on_token is not None and not callable(on_token):

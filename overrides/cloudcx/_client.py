@@ -25,6 +25,7 @@ from ._deadline import (
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
+from ._loop_guard import LoopGuard
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
 from ._retry import RetryPolicy, async_retry_transport, resolve_timeout, retry_transport
@@ -110,12 +111,16 @@ class _Client(httpx.Client):
 
 
 class _AsyncClient(httpx.AsyncClient):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._loops = LoopGuard()  # a second event loop is refused at once, not left to hang
+
     async def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
         if self.is_closed:
             raise _closed_error(request)
-        with call_scope(self):
+        with self._loops.entered(), call_scope(self):
             try:
                 response = await super().send(request, stream=True, **kwargs)
             except LOCAL_SEND_ERRORS as exc:

@@ -82,9 +82,27 @@ def _pick(name: str, explicit: object, environ: Mapping[str, str]) -> str | None
                 f"{_describe(name)} must be a string, not {type(explicit).__name__}"
             )
         if explicit:
-            return explicit
+            return _encodable(name, explicit)
     value = environ.get(ENV_VARS[name])
-    return value if value else None
+    return _encodable(name, value) if value else None
+
+
+def _encodable(name: str, value: str) -> str:
+    """Refuse a value that cannot be sent: a lone surrogate, or a NUL.
+
+    A byte that is not UTF-8 in the environment arrives as a lone surrogate. The value, maybe a
+    secret, is never quoted.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError(
+            f"{_describe(name)} holds a character that cannot be encoded as UTF-8 (a byte that "
+            "is not UTF-8 in the environment?)"
+        ) from None
+    if "\0" in value:
+        raise ConfigurationError(f"{_describe(name)} holds a NUL character")
+    return value
 
 
 def _check_header_safe(name: str, value: str) -> None:
@@ -139,13 +157,27 @@ def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
     return _origin(first) == _origin(second)
 
 
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
     """Validate one URL setting; return it without a trailing slash."""
     try:
         url = httpx.URL(value)
-    except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"{_describe(name)} is not a valid URL") from exc
-    if url.scheme not in {"http", "https"} or not url.host:
+        host = url.host  # decodes an IDNA A-label: an invalid one raises here
+        # What the socket and TLS layers will do with the host: an empty or 64-byte label
+        # would otherwise fail only when the first request connects.
+        if host and not _is_ip(host):
+            url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, TypeError, ValueError):  # UnicodeError and IDNAError included
+        # Not chained: the parser's message quotes the value.
+        raise ConfigurationError(f"{_describe(name)} is not a valid URL") from None
+    if url.scheme not in {"http", "https"} or not host:
         raise ConfigurationError(
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
         )
@@ -189,6 +221,11 @@ def build_ssl_context(verify: bool | str | os.PathLike[str] | ssl.SSLContext) ->
             raise ConfigurationError(
                 f"`verify` names a CA bundle that cannot be loaded: {path} ({type(exc).__name__})"
             ) from exc
+        except ValueError:  # a NUL, or a character the file system cannot encode
+            raise ConfigurationError(
+                "`verify` is not a usable path: it holds a NUL or a character that cannot be "
+                "encoded"
+            ) from None
     raise ConfigurationError(
         "`verify` must be True, False, a CA bundle path or an ssl.SSLContext, "
         f"not {type(verify).__name__}"

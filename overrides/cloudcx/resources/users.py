@@ -26,9 +26,12 @@ MAX_PAGE_SIZE = 100
 Timeout = float | httpx.Timeout | None
 
 
+_MAX_INT = 2**31 - 1  # the spec's int32; and no 5,000-digit int reaches str() (ValueError)
+
+
 def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"{name} must be an integer >= 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_INT:
+        raise ConfigurationError(f"{name} must be an integer from 1 to {_MAX_INT}")
     return value
 
 
