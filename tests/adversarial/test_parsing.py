@@ -168,3 +168,37 @@ def test_a_hostile_token_store_file_reads_as_empty(tmp_path: Path, kind: str) ->
         with CloudCX(**settings, token_store=store) as cx:
             assert cx.get_token().access_token.get_secret_value() == "fresh"
     print(f"\n{kind} token store: read as empty in {elapsed * 1000:.1f} ms")
+
+
+@pytest.mark.parametrize(
+    "user_id",
+    [
+        "0000_000-0000-0000-0000-000000000000",
+        "+0000000-0000-0000-0000-000000000000",
+        "0x000000-0000-0000-0000-000000000000",
+        "{0000_000-0000-0000-0000-000000000000}",
+    ],
+)
+def test_a_user_id_that_int_accepts_but_no_uuid_spells_is_refused(user_id: str) -> None:
+    user: dict[str, object] = {
+        "id": user_id,
+        "loginCode": "a",
+        "roles": [],
+        "firstName": "A",
+        "lastName": "B",
+        "email": "a@example.net",
+        "phoneNumber": None,
+        "uniqueCode": None,
+    }
+    body = user_page()
+    body["data"] = {**body["data"], "content": [user], "numberOfElements": 1}  # type: ignore[dict-item]
+
+    def handler(path: str, connection: Connection) -> None:
+        connection.respond_json(body)
+
+    with (
+        hostile(handler) as server,
+        CloudCX(**api_key_settings(server)) as cx,
+        pytest.raises(InvalidResponseError, match=r"content\[0\]"),
+    ):
+        cx.users.list()
