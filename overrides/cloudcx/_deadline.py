@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -121,8 +120,10 @@ class CallScope:
 
     def io_ends_at(self) -> float | None:
         """The nearer of the call deadline and the attempt's end, which every wait must meet."""
-        ends = [end for end in (self.ends_at, self.attempt_ends_at) if end is not None]
-        return min(ends) if ends else None
+        call, attempt = self.ends_at, self.attempt_ends_at
+        if call is None or attempt is None:
+            return attempt if call is None else call
+        return call if call < attempt else attempt
 
 
 _SCOPE: ContextVar[CallScope | None] = ContextVar("cloudcx_call_scope", default=None)
@@ -140,25 +141,32 @@ def remaining_time() -> float | None:
     return None if left is None or left > _FAR else max(0.0, left)
 
 
-@contextmanager
-def call_scope(http: object = None, *, limits: CallLimits | None = None) -> Iterator[CallScope]:
+class call_scope:
     """Open the bounds of one public call, or join the one already open.
 
     `http` is the client's httpx client (its limits were recorded by `bind_limits`); `limits`
     gives them directly. Sync and async code alike use it with a plain `with`: it only sets a
-    context variable, which each thread and each task holds on its own.
+    context variable, which each thread and each task holds on its own. (A class, not a
+    generator: it runs two or three times per call.)
     """
-    scope = _SCOPE.get()
-    if scope is not None:
-        yield scope
-        return
-    chosen = limits or getattr(http, _LIMITS_ATTRIBUTE, None) or _DEFAULT_LIMITS
-    scope = CallScope.start(chosen)
-    reset = _SCOPE.set(scope)
-    try:
-        yield scope
-    finally:
-        _SCOPE.reset(reset)
+
+    __slots__ = ("_limits", "_reset")
+
+    def __init__(self, http: object = None, *, limits: CallLimits | None = None) -> None:
+        self._limits = limits or getattr(http, _LIMITS_ATTRIBUTE, None) or _DEFAULT_LIMITS
+        self._reset: Token[CallScope | None] | None = None
+
+    def __enter__(self) -> CallScope:
+        scope = _SCOPE.get()
+        if scope is None:
+            scope = CallScope.start(self._limits)
+            self._reset = _SCOPE.set(scope)
+        return scope
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._reset is not None:
+            _SCOPE.reset(self._reset)
+            self._reset = None
 
 
 def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
@@ -337,6 +345,17 @@ class _CappedBody:
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         self.raw_chunk = None if encoding in {"", "identity"} else _RAW_CHUNK
 
+    def declared_within_cap(self) -> bool:
+        """Whether the body is uncompressed and declares a length within the cap.
+
+        The usual case, read at httpx's own pace: the HTTP/1.1 parser never reads past a
+        Content-Length, and without a content coding decoded and raw sizes are equal.
+        """
+        if self.raw_chunk is not None:
+            return False
+        length = self._response.headers.get("content-length", "")
+        return length.isdigit() and len(length) < 16 and int(length) <= self._limit
+
     def add(self, raw: bytes) -> None:
         self._keep(self._decoder.decode(raw))
 
@@ -366,6 +385,9 @@ def read_capped(response: httpx.Response, cap: int | None = None) -> None:
     if hasattr(response, "_content"):
         return
     body = _CappedBody(response, cap)
+    if body.declared_within_cap():
+        response.read()  # h11 reads exactly Content-Length bytes: the cap holds
+        return
     try:
         for raw in response.iter_raw(body.raw_chunk):
             body.add(raw)
@@ -379,6 +401,9 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
     if hasattr(response, "_content"):
         return
     body = _CappedBody(response, cap)
+    if body.declared_within_cap():
+        await response.aread()  # h11 reads exactly Content-Length bytes: the cap holds
+        return
     try:
         async for raw in response.aiter_raw(body.raw_chunk):
             body.add(raw)

@@ -319,6 +319,8 @@ class _RetryBase(Generic[_Wrapped]):
         self.max_retries = max_retries
         self.policy = policy or RetryPolicy()
         self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
+        # The bounds of a request sent outside any public call (through a bare transport).
+        self._limits = CallLimits(self.policy.deadline, self.policy.clock)
 
     def _resendable(self, request: httpx.Request) -> bool:
         if request.method in _IDEMPOTENT:
@@ -329,10 +331,6 @@ class _RetryBase(Generic[_Wrapped]):
     def _attempts(self, request: httpx.Request, scope: CallScope) -> _Attempts:
         return _Attempts(self.policy, self.max_retries, self._resendable(request), request, scope)
 
-    def _limits(self) -> CallLimits:
-        """The bounds of a request sent outside any public call (through a bare transport)."""
-        return CallLimits(self.policy.deadline, self.policy.clock)
-
 
 class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
     """A sync transport that retries what the policy allows, around another transport."""
@@ -341,7 +339,7 @@ class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
-        with call_scope(limits=self._limits()) as scope:
+        with call_scope(limits=self._limits) as scope:
             return self._walk(self._attempts(request, scope))
 
     def _walk(self, attempts: _Attempts) -> httpx.Response:
@@ -372,7 +370,7 @@ class AsyncRetryTransport(_RetryBase[httpx.AsyncBaseTransport], httpx.AsyncBaseT
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
-        with call_scope(limits=self._limits()) as scope:
+        with call_scope(limits=self._limits) as scope:
             return await self._walk(self._attempts(request, scope))
 
     async def _walk(self, attempts: _Attempts) -> httpx.Response:
