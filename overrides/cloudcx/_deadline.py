@@ -333,28 +333,15 @@ def _too_large(response: httpx.Response, cap: int) -> InvalidResponseError:
 class _CappedBody:
     """Decodes raw chunks as they arrive, refusing to hold more than the cap."""
 
-    def __init__(self, response: httpx.Response, cap: int | None) -> None:
-        scope = _SCOPE.get()
-        default = DEFAULT_MAX_RESPONSE_BYTES if scope is None else scope.body_cap
+    def __init__(self, response: httpx.Response, limit: int) -> None:
         self._response = response
-        self._limit = default if cap is None else cap
+        self._limit = limit
         # The decoding `iter_bytes` uses, applied per raw chunk.
         self._decoder = response._get_content_decoder()
         self._chunks: list[bytes] = []
         self._size = 0
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         self.raw_chunk = None if encoding in {"", "identity"} else _RAW_CHUNK
-
-    def declared_within_cap(self) -> bool:
-        """Whether the body is uncompressed and declares a length within the cap.
-
-        The usual case, read at httpx's own pace: the HTTP/1.1 parser never reads past a
-        Content-Length, and without a content coding decoded and raw sizes are equal.
-        """
-        if self.raw_chunk is not None:
-            return False
-        length = self._response.headers.get("content-length", "")
-        return length.isdigit() and len(length) < 16 and int(length) <= self._limit
 
     def add(self, raw: bytes) -> None:
         self._keep(self._decoder.decode(raw))
@@ -371,6 +358,26 @@ class _CappedBody:
         self._response._content = b"".join(self._chunks)
 
 
+def _limit(cap: int | None) -> int:
+    if cap is not None:
+        return cap
+    scope = _SCOPE.get()
+    return DEFAULT_MAX_RESPONSE_BYTES if scope is None else scope.body_cap
+
+
+def _declared_within(response: httpx.Response, limit: int) -> bool:
+    """Whether the body is uncompressed and declares a length within the cap.
+
+    The usual case, read at httpx's own pace: the HTTP/1.1 parser never reads past a
+    Content-Length, and without a content coding decoded and raw sizes are equal.
+    """
+    headers = response.headers
+    if "content-encoding" in headers:
+        return False
+    length = headers.get("content-length", "")
+    return length.isdigit() and len(length) < 16 and int(length) <= limit
+
+
 def read_capped(response: httpx.Response, cap: int | None = None) -> None:
     """Read `response`'s body, stopping as soon as its decoded size passes the cap.
 
@@ -384,10 +391,11 @@ def read_capped(response: httpx.Response, cap: int | None = None) -> None:
     """
     if hasattr(response, "_content"):
         return
-    body = _CappedBody(response, cap)
-    if body.declared_within_cap():
+    limit = _limit(cap)
+    if _declared_within(response, limit):
         response.read()  # h11 reads exactly Content-Length bytes: the cap holds
         return
+    body = _CappedBody(response, limit)
     try:
         for raw in response.iter_raw(body.raw_chunk):
             body.add(raw)
@@ -400,10 +408,11 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
     """The async twin of `read_capped`."""
     if hasattr(response, "_content"):
         return
-    body = _CappedBody(response, cap)
-    if body.declared_within_cap():
+    limit = _limit(cap)
+    if _declared_within(response, limit):
         await response.aread()  # h11 reads exactly Content-Length bytes: the cap holds
         return
+    body = _CappedBody(response, limit)
     try:
         async for raw in response.aiter_raw(body.raw_chunk):
             body.add(raw)

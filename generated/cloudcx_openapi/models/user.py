@@ -28,17 +28,19 @@ _UUID_NEW = object.__new__
 _UUID_SET_INT = UUID.__dict__["int"].__set__
 _UUID_SET_SAFE = UUID.__dict__["is_safe"].__set__
 _UUID_UNKNOWN = SafeUUID.unknown
-_HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def _uuid(value: str) -> UUID:
     """UUID(value), fast for the canonical 8-4-4-4-12 spelling."""
     digits = value.replace("-", "")
-    # int(_, 16), here and inside UUID(), also takes "_", "+", "0x" and spaces: no UUID has them.
-    if "_" in value or (len(value) == 36 and digits.strip(_HEX_DIGITS)):
-        raise ValueError("badly formed hexadecimal UUID string")
     if len(value) != 36 or len(digits) != 32:
-        return UUID(value)
+        uuid = UUID(value)  # the other spellings ({...}, urn:uuid:...)
+        if uuid.hex not in value.lower().replace("-", ""):  # digits padded by "_", "+", " "
+            raise ValueError("badly formed hexadecimal UUID string")
+        return uuid
+    # int(_, 16) also takes "_", a sign, spaces, "0x" and non-ASCII digits: no UUID has them.
+    if not (digits.isalnum() and digits.isascii()) or digits[1] in "xX":
+        raise ValueError("badly formed hexadecimal UUID string")
     uuid = _UUID_NEW(UUID)
     _UUID_SET_INT(uuid, int(digits, 16))
     _UUID_SET_SAFE(uuid, _UUID_UNKNOWN)
