@@ -87,19 +87,27 @@ def _pick(name: str, explicit: object, environ: Mapping[str, str]) -> str | None
     return _encodable(name, value) if value else None
 
 
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _encodable(name: str, value: str) -> str:
     """Refuse a value that cannot be sent: a lone surrogate, or a NUL.
 
     A byte that is not UTF-8 in the environment arrives as a lone surrogate. The value, maybe a
     secret, is never quoted.
     """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    # Raised outside the `except`: the UnicodeEncodeError holds the whole value in `.object`,
+    # and would stay reachable as `__context__` even `from None`.
+    if not _utf8(value):
         raise ConfigurationError(
             f"{_describe(name)} holds a character that cannot be encoded as UTF-8 (a byte that "
             "is not UTF-8 in the environment?)"
-        ) from None
+        )
     if "\0" in value:
         raise ConfigurationError(f"{_describe(name)} holds a NUL character")
     return value
@@ -165,18 +173,27 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
-    """Validate one URL setting; return it without a trailing slash."""
+def _parsed_url(value: str) -> httpx.URL | None:
+    """`value` parsed as a URL whose host the socket and TLS layers will take, else None."""
     try:
         url = httpx.URL(value)
         host = url.host  # decodes an IDNA A-label: an invalid one raises here
-        # What the socket and TLS layers will do with the host: an empty or 64-byte label
-        # would otherwise fail only when the first request connects.
+        # An empty or 64-byte label would otherwise fail only when the first request connects.
         if host and not _is_ip(host):
             url.raw_host.decode("ascii").encode("idna")
     except (httpx.InvalidURL, TypeError, ValueError):  # UnicodeError and IDNAError included
-        # Not chained: the parser's message quotes the value.
-        raise ConfigurationError(f"{_describe(name)} is not a valid URL") from None
+        return None
+    return url
+
+
+def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
+    """Validate one URL setting; return it without a trailing slash."""
+    url = _parsed_url(value)
+    if url is None:
+        # Raised outside the parser's `except`: its message quotes the value, which would stay
+        # reachable as `__context__`.
+        raise ConfigurationError(f"{_describe(name)} is not a valid URL")
+    host = url.host
     if url.scheme not in {"http", "https"} or not host:
         raise ConfigurationError(
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"

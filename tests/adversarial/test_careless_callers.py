@@ -27,6 +27,7 @@ from tests.adversarial._hostile import (
     PASSWORD,
     Connection,
     api_key_settings,
+    assert_no_secret,
     hostile,
     user_page,
 )
@@ -70,8 +71,7 @@ def test_a_bad_setting_names_itself_never_its_value(
 ) -> None:
     with pytest.raises(ConfigurationError, match=name) as caught:
         client(**settings)
-    assert PASSWORD not in str(caught.value)
-    assert caught.value.__cause__ is None or PASSWORD not in str(caught.value.__cause__)
+    assert_no_secret(caught.value, (PASSWORD,), frame_locals=False)
 
 
 def test_a_surrogate_password_from_the_environment_is_refused(
@@ -80,7 +80,22 @@ def test_a_surrogate_password_from_the_environment_is_refused(
     monkeypatch.setenv("CLOUDCX_PASSWORD", _SURROGATE)
     with pytest.raises(ConfigurationError, match="CLOUDCX_PASSWORD") as caught:
         CloudCX(base_url="http://127.0.0.1:9", client_id="c", username="u")
-    assert PASSWORD not in str(caught.value)
+    assert_no_secret(caught.value, (PASSWORD,), frame_locals=False)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("base_url", f"https://user:{PASSWORD}@[::1"),
+        ("proxy", f"ftp://user:{PASSWORD}@proxy.example"),
+    ],
+)
+def test_a_malformed_url_holding_a_password_is_not_quoted_or_chained(
+    setting: str, value: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=setting) as caught:
+        CloudCX(**{**_BASE, setting: value})
+    assert_no_secret(caught.value, (PASSWORD,), frame_locals=False)
 
 
 _POLICY_CASES = {
