@@ -139,8 +139,9 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
     envelope's `code` stays in `code`, its `message` stands in for a missing description.
     """
     code, message = envelope_message(json_or_none(response))
+    code = code and server_text(response, code)  # server text, like the message
     challenge = _bearer_challenge(response)
-    error = challenge.get("error") or None
+    error = server_text(response, challenge["error"]) if challenge.get("error") else None
     raw_detail = challenge.get("error_description") or message
     detail = server_text(response, raw_detail) if raw_detail else None
     return AuthenticationError(

@@ -269,6 +269,7 @@ def status_error(response: httpx.Response) -> CloudCXError | None:
         return redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
     code, message = envelope_message(body)
+    code = code and server_text(response, code)  # server text, like the message
     where = {"method": response.request.method, "url": describe_url(response.request.url)}
     text = server_text(response, message) if message else ""
     text = text or f"HTTP {status} {response.reason_phrase}".strip()
@@ -338,6 +339,7 @@ def _user_page(response: httpx.Response) -> UserPage | CloudCXError:
         return invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
     if body["code"] != SUCCESS_CODE:
         code, message = envelope_message(body)
+        code = code and server_text(response, code)  # server text, like the message
         return APIError(
             server_text(response, message) if message else "the API reported an error",
             code=code,

@@ -278,7 +278,7 @@ def _refusal(response: httpx.Response) -> AuthenticationError:
     body = json_or_none(response)
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         parsed = OAuthError.from_dict(body)
-        error = parsed.error
+        error = server_text(response, parsed.error)  # server text: it may echo a secret
         # Server text, quoted in our message: it may echo the password or the client secret.
         description = (
             server_text(response, d) if (d := _optional_str(parsed.error_description)) else None

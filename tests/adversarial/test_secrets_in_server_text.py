@@ -184,3 +184,28 @@ def test_a_failed_call_leaves_no_issued_token_in_its_traceback_locals() -> None:
     request = getattr(cause, "request", None)
     if request is not None:
         assert "authorization" not in request.headers
+
+
+@pytest.mark.parametrize("where", ["api challenge", "api envelope code", "token error"])
+def test_error_codes_echoing_a_secret_are_masked(where: str) -> None:
+    # The `error` and `code` attributes are server text too.
+    def handler(path: str, connection: Connection) -> None:
+        if path.startswith("/oauth/token"):
+            if where == "token error":
+                connection.respond_json({"error": CLIENT_SECRET}, "400 Bad Request")
+            else:
+                token_answer(connection)
+            return
+        if where == "api challenge":
+            challenge = f'Bearer error="{ISSUED_TOKEN}"'
+            connection.respond("401 Unauthorized", b"{}", {"WWW-Authenticate": challenge})
+        else:
+            connection.respond_json({"code": PASSWORD, "message": "x"}, "400 Bad Request")
+
+    with (
+        hostile(handler) as server,
+        CloudCX(**password_settings(server)) as cx,
+        pytest.raises(CloudCXError) as caught,
+    ):
+        cx.users.list()
+    assert_no_secret(caught.value, _GRANT)
