@@ -151,3 +151,14 @@ def test_a_body_within_the_cap_is_read_whole() -> None:
 def test_a_bad_cap_is_refused_by_name(cap: object) -> None:
     with pytest.raises(ConfigurationError, match="max_response_bytes"):
         CloudCX(base_url="http://127.0.0.1:9", api_key="k", max_response_bytes=cap)  # type: ignore[arg-type]
+
+
+def test_the_generated_client_path_is_capped_too() -> None:
+    # `cx.client` shares the connection pool: a generated endpoint function or a direct httpx
+    # call through it meets the same cap.
+    with (
+        hostile(_bomb) as server,
+        CloudCX(**api_key_settings(server, max_response_bytes=_CAP)) as cx,
+        pytest.raises(InvalidResponseError, match="max_response_bytes"),
+    ):
+        cx.client.get_httpx_client().get("/openapi/v2/user/page")
