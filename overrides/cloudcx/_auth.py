@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import re
 import time
 from collections.abc import AsyncGenerator, Generator
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 
 from ._config import ClientConfig, check_credential_url, same_origin
+from ._deadline import aread_capped, read_capped
 from ._exceptions import AuthenticationError, ConfigurationError, request_id_from
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
@@ -63,8 +63,63 @@ class _Guard:
             )
 
 
-# An RFC 6750 §3 challenge parameter: name="quoted value" or name=token.
-_CHALLENGE_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+_SPACE = " \t"
+
+
+def _skip(text: str, index: int, chars: str) -> int:
+    while index < len(text) and text[index] in chars:
+        index += 1
+    return index
+
+
+# The plain run of a quoted-string: one greedy class, matched from a given position (linear).
+_QUOTED_RUN = re.compile(r'[^"\\]*')
+
+
+def _quoted(text: str, index: int) -> tuple[str, int]:
+    """The quoted-string opening at `index` (unescaped), and the index after it."""
+    parts: list[str] = []
+    index += 1
+    while index < len(text):
+        stop = _QUOTED_RUN.match(text, index).end()  # type: ignore[union-attr]  # `*` matches
+        parts.append(text[index:stop])
+        if stop >= len(text) or text[stop] == '"':
+            return "".join(parts), stop + 1
+        parts.append(text[stop + 1 : stop + 2])  # a quoted-pair: the escaped character
+        index = stop + 2
+    return "".join(parts), index
+
+
+def _challenge_params(text: str) -> dict[str, str]:
+    """The `name=value` parameters of one challenge (RFC 7235 §2.1), in one linear scan.
+
+    A hand-rolled scanner, not a regex: the header is the server's, and a regex that retries
+    from every position took quadratic time on a long one (16 KB: seconds).
+    """
+    params: dict[str, str] = {}
+    index = 0
+    while index < len(text):
+        index = _skip(text, index, _SPACE + ",")
+        start = index
+        while index < len(text) and text[index] not in _SPACE + ',="':
+            index += 1
+        name = text[start:index]
+        index = _skip(text, index, _SPACE)
+        if index >= len(text) or text[index] != "=" or not name:
+            # Not a parameter (a token68, or junk): skip to the next comma, a quoted part whole.
+            while index < len(text) and text[index] != ",":
+                index = _quoted(text, index)[1] if text[index] == '"' else index + 1
+            continue
+        index = _skip(text, index + 1, _SPACE)
+        if index < len(text) and text[index] == '"':
+            value, index = _quoted(text, index)
+        else:
+            start = index
+            while index < len(text) and text[index] not in _SPACE + ",":
+                index += 1
+            value = text[start:index]
+        params[name.lower()] = value
+    return params
 
 
 def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
@@ -73,10 +128,7 @@ def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
         scheme, _, params = header.strip().partition(" ")
         if scheme.lower() != "bearer":
             continue
-        return {
-            name.lower(): re.sub(r"\\(.)", r"\1", quoted) if quoted else bare
-            for name, quoted, bare in _CHALLENGE_PARAM.findall(params)
-        }
+        return _challenge_params(params)
     return {}
 
 
@@ -87,8 +139,9 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
     envelope's `code` stays in `code`, its `message` stands in for a missing description.
     """
     code, message = envelope_message(json_or_none(response))
+    code = code and server_text(response, code)  # server text, like the message
     challenge = _bearer_challenge(response)
-    error = challenge.get("error") or None
+    error = server_text(response, challenge["error"]) if challenge.get("error") else None
     raw_detail = challenge.get("error_description") or message
     detail = server_text(response, raw_detail) if raw_detail else None
     return AuthenticationError(
@@ -144,7 +197,7 @@ class ApiKeyAuth(httpx.Auth):
         self._attach(request)
         response = yield request
         if response.status_code == 401:
-            response.read()
+            read_capped(response)
             raise _api_refusal(response, "the API refused the API key (HTTP 401)")
 
     async def async_auth_flow(
@@ -154,7 +207,7 @@ class ApiKeyAuth(httpx.Auth):
         self._attach(request)
         response = yield request
         if response.status_code == 401:
-            await response.aread()
+            await aread_capped(response)
             raise _api_refusal(response, "the API refused the API key (HTTP 401)")
 
 
@@ -190,13 +243,13 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        response.read()
+        read_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
         _authorize(request, manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
-            response.read()
+            read_capped(response)
             raise _api_refusal(response, _REFUSED_AGAIN)
 
     async def async_auth_flow(
@@ -212,17 +265,21 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        await response.aread()
+        await aread_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         manager.discard(token)
         _authorize(request, await manager.get(), self._config)
         response = yield request
         if response.status_code == 401:
-            await response.aread()
+            await aread_capped(response)
             raise _api_refusal(response, _REFUSED_AGAIN)
 
 
 # --- wiring, for the clients -------------------------------------------------------------
+
+
+# A week: far beyond any token's lifetime, far within a float's (and a clock's) range.
+_MAX_SKEW = 7 * 24 * 3600.0
 
 
 def _manager_options(
@@ -239,8 +296,11 @@ def _manager_options(
         raise ConfigurationError(
             f"refresh_skew must be a number, not {type(refresh_skew).__name__}"
         )
-    if not math.isfinite(refresh_skew) or refresh_skew < 0:
-        raise ConfigurationError("refresh_skew must be a finite number of seconds >= 0")
+    # Compared, not passed to math.isfinite, which raises OverflowError on 10**400.
+    if not 0 <= refresh_skew <= _MAX_SKEW or refresh_skew != refresh_skew:
+        raise ConfigurationError(
+            f"refresh_skew must be a finite number of seconds from 0 to {_MAX_SKEW:.0f}"
+        )
     if token is not None and not isinstance(token, Token):
         raise ConfigurationError(f"token must be a cloudcx.Token, not {type(token).__name__}")
     if on_token is not None and not callable(on_token):

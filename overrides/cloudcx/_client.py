@@ -17,9 +17,19 @@ from cloudcx_openapi.resources import AsyncResources, SyncResources
 
 from ._auth import build_async_auth, build_sync_auth
 from ._config import ClientConfig, build_ssl_context, resolve_config
+from ._deadline import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    CallLimits,
+    aread_capped,
+    bind_limits,
+    call_scope,
+    check_body_cap,
+    read_capped,
+)
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
+from ._loop_guard import LoopGuard
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
 from ._retry import (
@@ -63,11 +73,13 @@ class _Connection:
     trust_env: bool
     http_client: httpx.Client | httpx.AsyncClient | None
     strict: bool
+    max_response_bytes: int
 
     def validated(self, client_type: type[httpx.Client | httpx.AsyncClient]) -> _Connection:
         """These options, checked (the timeout resolved); `ConfigurationError` otherwise."""
         if not isinstance(self.strict, bool):
             raise ConfigurationError("strict must be True or False")
+        check_body_cap(self.max_response_bytes)
         if self.http_client is not None:
             if not isinstance(self.http_client, client_type):
                 raise ConfigurationError(
@@ -176,6 +188,10 @@ def _closed_error(request: httpx.Request) -> ClientClosedError:
 # Every request goes through `send`: the resources', the generated functions', token requests.
 
 
+# Every send runs in a call scope (the call deadline; see `cloudcx._deadline`), and a body
+# read here is capped at `max_response_bytes`.
+
+
 class _Client(httpx.Client):
     #: The client whose pool this one borrows (a `with_options` copy), if any.
     owner: httpx.Client | None = None
@@ -185,30 +201,51 @@ class _Client(httpx.Client):
         """Closed, or borrowing the pool of a client that is closed."""
         return self.is_closed or (self.owner is not None and self.owner.is_closed)
 
-    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         if self.unusable:
             raise _closed_error(request)
-        try:
-            return super().send(request, **kwargs)
-        except LOCAL_SEND_ERRORS as exc:
-            raise_send_failure(exc, request)
+        with call_scope(self):
+            try:
+                response = super().send(request, stream=True, **kwargs)
+            except LOCAL_SEND_ERRORS as exc:
+                raise_send_failure(exc, request)
+            if not stream:
+                read_capped(response)
+            return response
 
 
 class _AsyncClient(httpx.AsyncClient):
     owner: httpx.AsyncClient | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._loops = LoopGuard()  # a second event loop is refused at once, not left to hang
 
     @property
     def unusable(self) -> bool:
         """Closed, or borrowing the pool of a client that is closed."""
         return self.is_closed or (self.owner is not None and self.owner.is_closed)
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         if self.unusable:
             raise _closed_error(request)
-        try:
-            return await super().send(request, **kwargs)
-        except LOCAL_SEND_ERRORS as exc:
-            raise_send_failure(exc, request)
+        with self._loops.entered(), call_scope(self):
+            try:
+                response = await super().send(request, stream=True, **kwargs)
+            except LOCAL_SEND_ERRORS as exc:
+                raise_send_failure(exc, request)
+            if not stream:
+                await aread_capped(response)
+            return response
+
+
+def _bind_limits(http: httpx.Client | httpx.AsyncClient, connection: _Connection) -> None:
+    chosen = connection.retry_policy or RetryPolicy()
+    bind_limits(http, CallLimits(chosen.deadline, chosen.clock, connection.max_response_bytes))
 
 
 def _httpx_options(config: ClientConfig, connection: _Connection) -> dict[str, Any]:
@@ -250,7 +287,11 @@ class CloudCX(SyncResources):
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
     `max_retries` times (default 2) with full-jitter backoff, honouring `Retry-After`, for API
     and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
-    overall deadline. The policy is stated in full in `cloudcx._retry`.
+    overall deadline. The policy is stated in full in `cloudcx._retry`. One attempt ends within
+    its longest timeout however slowly the server sends, and one call (token request, API
+    request and resend together) within `retry_policy.deadline` (120 s by default).
+    `max_response_bytes` (default 32 MiB) caps each response body's decoded size: a larger one
+    raises `InvalidResponseError` as soon as the cap is passed. See `cloudcx._deadline`.
 
     Proxies: `proxy` (a URL, or an `httpx.Proxy`) sends every request through that proxy. Without
     it, and with `trust_env` (default `True`), `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
@@ -317,6 +358,7 @@ class CloudCX(SyncResources):
         trust_env: bool = True,
         http_client: httpx.Client | None = None,
         strict: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.config = _resolve(
             base_url=base_url,
@@ -346,6 +388,7 @@ class CloudCX(SyncResources):
             trust_env=trust_env,
             http_client=http_client,
             strict=strict,
+            max_response_bytes=max_response_bytes,
         )
         self._connect(auth, connection.validated(httpx.Client), source=None)
 
@@ -389,6 +432,7 @@ class CloudCX(SyncResources):
         options = _httpx_options(self.config, connection)
         http = _Client(**options, transport=transport, mounts=mounts, auth=auth)
         http.owner = None if source is None else (source._http.owner or source._http)
+        _bind_limits(http, connection)
         if self._tokens is not None and source is None:
             self._tokens.attach(http)
         self._http = http
@@ -439,7 +483,8 @@ class CloudCX(SyncResources):
             raise ConfigurationError("an API key client has no access token to get")
         if self._http.unusable:
             raise ClientClosedError("the client is closed: create a new one")
-        return self._tokens.get()
+        with call_scope(self._http):
+            return self._tokens.get()
 
     def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""
@@ -510,6 +555,7 @@ class AsyncCloudCX(AsyncResources):
         trust_env: bool = True,
         http_client: httpx.AsyncClient | None = None,
         strict: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.config = _resolve(
             base_url=base_url,
@@ -539,6 +585,7 @@ class AsyncCloudCX(AsyncResources):
             trust_env=trust_env,
             http_client=http_client,
             strict=strict,
+            max_response_bytes=max_response_bytes,
         )
         self._connect(auth, connection.validated(httpx.AsyncClient), source=None)
 
@@ -584,6 +631,7 @@ class AsyncCloudCX(AsyncResources):
         options = _httpx_options(self.config, connection)
         http = _AsyncClient(**options, transport=transport, mounts=mounts, auth=auth)
         http.owner = None if source is None else (source._http.owner or source._http)
+        _bind_limits(http, connection)
         if self._tokens is not None and source is None:
             self._tokens.attach(http)
         self._http = http
@@ -629,7 +677,8 @@ class AsyncCloudCX(AsyncResources):
             raise ConfigurationError("an API key client has no access token to get")
         if self._http.unusable:
             raise ClientClosedError("the client is closed: create a new one")
-        return await self._tokens.get()
+        with call_scope(self._http):
+            return await self._tokens.get()
 
     async def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""

@@ -106,9 +106,35 @@ def _pick(name: str, explicit: object, environ: Mapping[str, str]) -> str | None
                 f"{_describe(name)} must be a string, not {type(explicit).__name__}"
             )
         if explicit:
-            return explicit
+            return _encodable(name, explicit)
     value = environ.get(ENV_VARS[name])
-    return value if value else None
+    return _encodable(name, value) if value else None
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _encodable(name: str, value: str) -> str:
+    """Refuse a value that cannot be sent: a lone surrogate, or a NUL.
+
+    A byte that is not UTF-8 in the environment arrives as a lone surrogate. The value, maybe a
+    secret, is never quoted.
+    """
+    # Raised outside the `except`: the UnicodeEncodeError holds the whole value in `.object`,
+    # and would stay reachable as `__context__` even `from None`.
+    if not _utf8(value):
+        raise ConfigurationError(
+            f"{_describe(name)} holds a character that cannot be encoded as UTF-8 (a byte that "
+            "is not UTF-8 in the environment?)"
+        )
+    if "\0" in value:
+        raise ConfigurationError(f"{_describe(name)} holds a NUL character")
+    return value
 
 
 def _check_header_safe(name: str, value: str) -> None:
@@ -163,13 +189,36 @@ def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
     return _origin(first) == _origin(second)
 
 
-def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
-    """Validate one URL setting; return it without a trailing slash."""
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _parsed_url(value: str) -> httpx.URL | None:
+    """`value` parsed as a URL whose host the socket and TLS layers will take, else None."""
     try:
         url = httpx.URL(value)
-    except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"{_describe(name)} is not a valid URL") from exc
-    if url.scheme not in {"http", "https"} or not url.host:
+        host = url.host  # decodes an IDNA A-label: an invalid one raises here
+        # An empty or 64-byte label would otherwise fail only when the first request connects.
+        if host and not _is_ip(host):
+            url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, TypeError, ValueError):  # UnicodeError and IDNAError included
+        return None
+    return url
+
+
+def _check_url(name: str, value: str, *, allow_insecure_http: bool) -> str:
+    """Validate one URL setting; return it without a trailing slash."""
+    url = _parsed_url(value)
+    if url is None:
+        # Raised outside the parser's `except`: its message quotes the value, which would stay
+        # reachable as `__context__`.
+        raise ConfigurationError(f"{_describe(name)} is not a valid URL")
+    host = url.host
+    if url.scheme not in {"http", "https"} or not host:
         raise ConfigurationError(
             f"{_describe(name)} must be an absolute http(s) URL such as https://cx.example.net"
         )
@@ -213,6 +262,11 @@ def build_ssl_context(verify: bool | str | os.PathLike[str] | ssl.SSLContext) ->
             raise ConfigurationError(
                 f"`verify` names a CA bundle that cannot be loaded: {path} ({type(exc).__name__})"
             ) from exc
+        except ValueError:  # a NUL, or a character the file system cannot encode
+            raise ConfigurationError(
+                "`verify` is not a usable path: it holds a NUL or a character that cannot be "
+                "encoded"
+            ) from None
     raise ConfigurationError(
         "`verify` must be True, False, a CA bundle path or an ssl.SSLContext, "
         f"not {type(verify).__name__}"

@@ -87,11 +87,13 @@ def _proxy(value: object, where: str) -> httpx.Proxy:
     try:
         return httpx.Proxy(value)
     except (ValueError, httpx.InvalidURL):
-        # Not chained: httpx's message quotes the URL, credentials and all.
-        raise ConfigurationError(
-            f"{where} is not a usable proxy URL: it must start with http://, https://, "
-            "socks5:// or socks5h://"
-        ) from None
+        pass
+    # Raised outside the `except`, so not even as `__context__`: httpx's message quotes the
+    # URL, credentials and all.
+    raise ConfigurationError(
+        f"{where} is not a usable proxy URL: it must start with http://, https://, "
+        "socks5:// or socks5h://"
+    )
 
 
 def _build(

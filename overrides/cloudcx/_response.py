@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol, Self, TypeVar, overload
+from urllib.parse import quote, unquote
 
 import httpx
 
@@ -18,6 +19,7 @@ from cloudcx_openapi.operations import OPERATIONS
 
 from ._exceptions import (
     APIError,
+    CloudCXError,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -41,6 +43,7 @@ __all__ = [
     "raise_for_status",
     "redirect_error",
     "server_text",
+    "status_error",
 ]
 
 KNOWN_SECRETS_EXTENSION = "cloudcx.known_secrets"
@@ -58,7 +61,10 @@ masks these too.
 """
 
 SUCCESS_CODE = "0000"
-_EXCERPT_BYTES = 200
+_EXCERPT_CHARS = 200
+# The part of a body masked before the excerpt is cut from it: a secret that begins inside the
+# excerpt ends inside this window (even JSON-escaped), so the cut never leaves half of one.
+_MASK_WINDOW = 64 * 1024
 _SECRET_FIELDS = re.compile(
     r"""(?ix)
     ("(?:access_token|refresh_token|id_token|password|client_secret|api_key|apikey|token)"
@@ -146,10 +152,12 @@ def invalid_response(
     a credential in a shape no pattern anticipates).
     """
     try:
-        raw = response.content[:_EXCERPT_BYTES]
+        raw = response.content[:_MASK_WINDOW]
     except httpx.ResponseNotRead:
         raw = b""
-    excerpt = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
+    # Masked first, cut after: a cut first could leave the head of a secret unmasked.
+    text = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
+    excerpt = text[:_EXCERPT_CHARS]
     return InvalidResponseError(
         reason,
         status_code=response.status_code,
@@ -162,13 +170,17 @@ def invalid_response(
 
 
 def _json(response: httpx.Response) -> Any:
+    """The body as JSON, or the `InvalidResponseError` saying why it is not."""
     content_type = response.headers.get("content-type", "")
     if "html" in content_type.lower():
-        raise invalid_response(response, "the server answered with an HTML page, not JSON")
+        return invalid_response(response, "the server answered with an HTML page, not JSON")
     try:
         return response.json()
-    except _JSON_ERRORS as exc:
-        raise invalid_response(response, "the body is not valid JSON") from exc
+    except _JSON_ERRORS:
+        pass
+    # Built outside the `except`, so not even chained as `__context__`: a JSONDecodeError
+    # keeps the whole body (and any secret the server echoed) in its `doc`.
+    return invalid_response(response, "the body is not valid JSON")
 
 
 def envelope_message(body: Any) -> tuple[str | None, str | None]:
@@ -200,6 +212,26 @@ def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
     return describe_url(base).rstrip("/")
 
 
+# What a URL keeps unencoded when a masked target is encoded again.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
+
+
+def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
+    """A server-given URL fit to quote: every secret masked in its path, query and fragment.
+
+    The server may percent-encode an echoed secret any way it likes: the secrets are looked for
+    in the decoded form too, and if one is found the decoded, masked form is encoded again.
+    """
+    described = describe_url(url)
+    decoded = unquote(described)
+    known = response.request.extensions.get(KNOWN_SECRETS_EXTENSION, ())
+    secrets = [secret for secret in known if isinstance(secret, Secret)]
+    masked = redact(decoded, secrets)
+    if masked != decoded:
+        described = quote(masked, safe=_URL_SAFE)
+    return server_text(response, described)
+
+
 def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = True) -> APIError:
     """The error for a 3xx: redirects are not followed, so name the target and the setting.
 
@@ -215,10 +247,13 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
     except (httpx.InvalidURL, ValueError, TypeError):
         target = None
     if target is not None:
-        detail = f"redirected to {describe_url(target)}"
-        suggestion = describe_url(target)
+        suggestion = _masked_url(response, target)
+        detail = f"redirected to {suggestion}"
         if endpoint:
-            suggestion = _suggested_base(response.request.url, target) or "the new address"
+            suggested = _suggested_base(response.request.url, target)
+            suggestion = (
+                _masked_url(response, httpx.URL(suggested)) if suggested else "the new address"
+            )
     else:
         detail = "redirected to an invalid Location" if location else "redirected without Location"
     return APIError(
@@ -234,16 +269,30 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
 def raise_for_status(response: httpx.Response) -> None:
     """Raise the typed error for a non-2xx response; return quietly for a 2xx.
 
+    See `status_error`.
+    """
+    error = status_error(response)
+    if error is not None:
+        raise error
+
+
+def status_error(response: httpx.Response) -> CloudCXError | None:
+    """The typed error for a non-2xx response; None for a 2xx.
+
+    Returned, not raised: a raising frame keeps the body in the locals a traceback can render
+    (`capture_locals`), and the body may echo a secret.
+
     A 401 never reaches here: the auth flows raise `AuthenticationError` for it (at once for
     an API key, after one renewal for a token), so it is left to the generic `APIError`.
     """
     status = response.status_code
     if 200 <= status < 300:
-        return
+        return None
     if 300 <= status < 400:
-        raise redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
+        return redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
     code, message = envelope_message(body)
+    code = code and server_text(response, code)  # server text, like the message
     where = {
         "method": response.request.method,
         "url": describe_url(response.request.url),
@@ -252,18 +301,18 @@ def raise_for_status(response: httpx.Response) -> None:
     text = server_text(response, message) if message else ""
     text = text or f"HTTP {status} {response.reason_phrase}".strip()
     if status == 403:
-        raise PermissionDeniedError(text, code=code, status_code=status, **where)
+        return PermissionDeniedError(text, code=code, status_code=status, **where)
     if status == 404:
-        raise NotFoundError(text, code=code, status_code=status, **where)
+        return NotFoundError(text, code=code, status_code=status, **where)
     if status == 429:
-        raise RateLimitError(
+        return RateLimitError(
             text, retry_after=_retry_after(response), code=code, status_code=status, **where
         )
     if status >= 500:
-        raise ServerError(text, code=code, status_code=status, **where)
+        return ServerError(text, code=code, status_code=status, **where)
     if body is None and not (400 <= status < 500):
-        raise invalid_response(response, f"unexpected HTTP status {status}")
-    raise APIError(text, code=code, status_code=status, **where)
+        return invalid_response(response, f"unexpected HTTP status {status}")
+    return APIError(text, code=code, status_code=status, **where)
 
 
 class Decodable(Protocol):
@@ -318,18 +367,20 @@ def _shape_error(
     return _reason("data", exc)
 
 
-def _check_envelope(response: httpx.Response) -> dict[str, Any]:
-    """The body of a successful envelope, or raise the matching typed error."""
+def _envelope_body(response: httpx.Response) -> dict[str, Any] | CloudCXError:
+    """The body of a successful envelope, or the typed error (returned: see `status_error`)."""
     status = response.status_code
     body = _json(response) if 200 <= status < 300 else None
+    if isinstance(body, CloudCXError):
+        return body
     if body is None:
-        raise_for_status(response)
-        raise invalid_response(response, "the body is empty")
+        return status_error(response) or invalid_response(response, "the body is empty")
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        raise invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
+        return invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
     if body["code"] != SUCCESS_CODE:
         code, message = envelope_message(body)
-        raise APIError(
+        code = code and server_text(response, code)  # server text, like the message
+        return APIError(
             server_text(response, message) if message else "the API reported an error",
             code=code,
             status_code=status,
@@ -371,30 +422,48 @@ def decode_envelope(
     kept); `strict` requires every field the spec lists. `item_model` is a page's item model,
     used only to name the failing item.
     """
-    body = _check_envelope(response)
+    decoded = _decoded(response, model, strict, item_model)
+    if isinstance(decoded, CloudCXError):
+        raise decoded  # here, where no local holds the body (see `status_error`)
+    return decoded
+
+
+def _decoded(
+    response: httpx.Response,
+    model: type[M] | None,
+    strict: bool,
+    item_model: type[Decodable] | None,
+) -> M | None | CloudCXError:
+    """The decoded `data`, or the typed error (returned: see `status_error`)."""
+    body = _envelope_body(response)
+    if isinstance(body, CloudCXError):
+        return body
     data = body.get("data")
     noun = "page" if item_model is not None else "data"
     if model is None:
         if strict and data is not None:
-            raise invalid_response(response, "the data breaks the API's schema: data is not null")
+            return invalid_response(response, "the data breaks the API's schema: data is not null")
         return None
     # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
     # so the data is decoded directly: its generated `from_dict` checks each field (see
     # generator/templates/cloudcx_from_dict.jinja).
     if not isinstance(data, dict):
-        raise invalid_response(
+        return invalid_response(
             response, f"the {noun} breaks the API's schema: data is not an object"
         )
+    problem: str | None = None
     try:
         decoded = model.from_dict(data, strict)
     except _DECODE_ERRORS as exc:
-        problem = _shape_error(data, exc, item_model, strict)
-        raise invalid_response(response, f"the {noun} breaks the API's schema: {problem}") from exc
+        problem = server_text(response, _shape_error(data, exc, item_model, strict))
+    if problem is not None:
+        # Returned outside the `except`: the decoder's error may quote a value of the body.
+        return invalid_response(response, f"the {noun} breaks the API's schema: {problem}")
     if item_model is not None:
         for name, wire in _PAGE_COUNTS.items():
             count = getattr(decoded, name, 0)
             if isinstance(count, int) and count < 0:
-                raise invalid_response(
+                return invalid_response(
                     response,
                     f"the page breaks the API's schema: data.{wire} is not a non-negative integer",
                 )

@@ -20,8 +20,9 @@ wrapped transport: see `cloudcx._proxy`). The whole policy:
   server's `Retry-After` (seconds or an HTTP date) when it sent one. A `Retry-After` beyond
   `max_retry_after` is not waited for: the error surfaces at once, carrying it.
 * Bounds: `max_retries` retries after the first attempt, and an overall `deadline` across all
-  attempts and waits; each attempt's timeouts are shrunk to what is left of the deadline, and a
-  wait that would overrun it is not started.
+  requests, attempts and waits of one public call; each attempt's timeouts are shrunk to what
+  is left of the deadline, and a wait that would overrun it is not started. One attempt ends
+  within its longest timeout, however slowly the server sends (see `cloudcx._deadline`).
 
 Every attempt is logged at DEBUG (method, path, outcome, elapsed ms, attempt number) and every
 retry at INFO, on the `cloudcx` logger; the path only, never the query or a header.
@@ -35,6 +36,7 @@ import logging
 import math
 import random
 import ssl
+import sys
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
@@ -42,7 +44,16 @@ from typing import Generic, TypeVar
 
 import httpx
 
-from ._exceptions import ConfigurationError
+from ._deadline import (
+    CallLimits,
+    CallScope,
+    aread_capped,
+    attempt_budget,
+    bound_network,
+    call_scope,
+    read_capped,
+)
+from ._exceptions import CloudCXError, ConfigurationError
 from ._logging import logger
 
 __all__ = [
@@ -103,8 +114,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _finite(value: object) -> bool:
-    """Whether `value` is a real, finite number (a bool is not one)."""
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+    """Whether `value` is a real, finite number (a bool is not one).
+
+    An int is compared with the largest float rather than passed to `math.isfinite`, which
+    raises OverflowError on one beyond a float's range (10**400).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= sys.float_info.max
+    return math.isfinite(value)
 
 
 def _full_jitter(upper: float) -> float:
@@ -123,8 +142,10 @@ class RetryPolicy:
         max_delay: The cap on a backoff's upper bound, in seconds.
         max_retry_after: The longest `Retry-After` the client waits for; a longer one makes the
             error surface at once (with `RateLimitError.retry_after` telling the wait).
-        deadline: Seconds from the first attempt after which no new attempt starts; also the
-            cap on each attempt's timeouts. `None`: no overall deadline.
+        deadline: Seconds from the start of a public call by which the whole call ends: its
+            token request, API request, resend after a 401, retries and waits together
+            (`APITimeoutError` past it). `None`: no overall deadline (each attempt is still
+            bounded by its timeouts).
         jitter: Given the upper bound, returns the delay to wait (uniform in [0, bound]).
         sleep: Waits that many seconds (the sync client).
         async_sleep: Waits that many seconds (the async client).
@@ -145,14 +166,15 @@ class RetryPolicy:
         # shrank every timeout to 1 ms), and infinity makes a wait endless: only finite numbers.
         for name in ("base_delay", "max_delay", "max_retry_after"):
             value = getattr(self, name)
+            # The value is not quoted: the repr of a 5,000-digit int raises ValueError.
             if not _finite(value) or value < 0:
                 raise ConfigurationError(
-                    f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}"
+                    f"RetryPolicy.{name} must be a finite number of seconds >= 0"
                 )
         deadline = self.deadline
         if deadline is not None and (not _finite(deadline) or deadline <= 0):
             raise ConfigurationError(
-                f"RetryPolicy.deadline must be a finite number > 0 or None, got {deadline!r}"
+                "RetryPolicy.deadline must be a finite number of seconds > 0, or None"
             )
 
     def backoff(self, retry: int) -> float:
@@ -169,7 +191,7 @@ class _Attempts:
     max_retries: int
     resendable: bool
     request: httpx.Request
-    started: float
+    scope: CallScope
     number: int = 0
     attempt_started: float = 0.0
 
@@ -180,14 +202,20 @@ class _Attempts:
         self.attempt_started = self.policy.clock()
 
     def _shrink_timeouts(self) -> None:
-        deadline = self.policy.deadline
         timeouts = self.request.extensions.get("timeout")
-        if deadline is None or not isinstance(timeouts, dict):
+        if not isinstance(timeouts, dict):
+            self.scope.begin_attempt(None)
             return
         # The auth flow resends this very request object after a 401, through a new walk: shrink
         # from the caller's timeouts, remembered once, not from the last walk's shrunk ones.
         timeouts = self.request.extensions.setdefault(BASE_TIMEOUT_EXTENSION, dict(timeouts))
-        left = max(0.001, deadline - (self.policy.clock() - self.started))
+        # The whole attempt (headers and body) ends within its longest timeout: the network
+        # layer enforces it (see `cloudcx._deadline`).
+        self.scope.begin_attempt(attempt_budget(timeouts))
+        remaining = self.scope.remaining()
+        if remaining is None:
+            return
+        left = max(0.001, remaining)
         # A phase without a limit gets what is left of the deadline, unless that is beyond what
         # a socket's timer takes (a deadline of 1e12 s raised OverflowError there).
         unlimited = left if left <= MAX_TIMEOUT else None
@@ -216,8 +244,8 @@ class _Attempts:
         """Return `delay` if another attempt fits in the budget, else None."""
         if self.number > self.max_retries:
             return None
-        deadline = self.policy.deadline
-        if deadline is not None and self.policy.clock() - self.started + delay >= deadline:
+        left = self.scope.remaining()
+        if left is not None and delay >= left:
             logger.info("%s: %s; not retrying, the deadline would pass", self._describe(), reason)
             return None
         logger.info(
@@ -286,11 +314,13 @@ class _RetryBase(Generic[_Wrapped]):
         resendable_urls: Collection[str] = (),
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+            raise ConfigurationError("max_retries must be an integer >= 0")
         self._transport: _Wrapped = transport
         self.max_retries = max_retries
         self.policy = policy or RetryPolicy()
         self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
+        # The bounds of a request sent outside any public call (through a bare transport).
+        self._limits = CallLimits(self.policy.deadline, self.policy.clock)
 
     def _resendable(self, request: httpx.Request) -> bool:
         if request.method in _IDEMPOTENT:
@@ -298,14 +328,8 @@ class _RetryBase(Generic[_Wrapped]):
         # Only a request that is not idempotent pays for rebuilding its URL without the query.
         return str(request.url.copy_with(query=None, fragment=None)) in self._resendable_urls
 
-    def _attempts(self, request: httpx.Request) -> _Attempts:
-        return _Attempts(
-            self.policy,
-            self.max_retries,
-            self._resendable(request),
-            request,
-            started=self.policy.clock(),
-        )
+    def _attempts(self, request: httpx.Request, scope: CallScope) -> _Attempts:
+        return _Attempts(self.policy, self.max_retries, self._resendable(request), request, scope)
 
 
 class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
@@ -315,11 +339,14 @@ class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
-        attempts = self._attempts(request)
+        with call_scope(limits=self._limits) as scope:
+            return self._walk(self._attempts(request, scope))
+
+    def _walk(self, attempts: _Attempts) -> httpx.Response:
         while True:
             attempts.begin()
             try:
-                response = self._transport.handle_request(request)
+                response = self._transport.handle_request(attempts.request)
             except httpx.TransportError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
@@ -343,11 +370,14 @@ class AsyncRetryTransport(_RetryBase[httpx.AsyncBaseTransport], httpx.AsyncBaseT
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
-        attempts = self._attempts(request)
+        with call_scope(limits=self._limits) as scope:
+            return await self._walk(self._attempts(request, scope))
+
+    async def _walk(self, attempts: _Attempts) -> httpx.Response:
         while True:
             attempts.begin()
             try:
-                response = await self._transport.handle_async_request(request)
+                response = await self._transport.handle_async_request(attempts.request)
             except httpx.TransportError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
@@ -364,11 +394,15 @@ class AsyncRetryTransport(_RetryBase[httpx.AsyncBaseTransport], httpx.AsyncBaseT
         await self._transport.aclose()
 
 
+# A dropped response's body is read (so that its connection can be reused) up to this size.
+_DISCARD_CAP = 64 * 1024
+
+
 def _discard(response: httpx.Response) -> None:
     """Read and close a response that is not handed back, so its connection can be reused."""
     try:
-        response.read()
-    except httpx.HTTPError:
+        read_capped(response, _DISCARD_CAP)
+    except (httpx.HTTPError, CloudCXError):
         pass  # A broken body of a response we drop anyway changes nothing.
     finally:
         response.close()
@@ -376,8 +410,8 @@ def _discard(response: httpx.Response) -> None:
 
 async def _adiscard(response: httpx.Response) -> None:
     try:
-        await response.aread()
-    except httpx.HTTPError:
+        await aread_capped(response, _DISCARD_CAP)
+    except (httpx.HTTPError, CloudCXError):
         pass  # A broken body of a response we drop anyway changes nothing.
     finally:
         await response.aclose()
@@ -406,13 +440,12 @@ def resolve_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
             if value is not None and not _timeout_seconds(value):
                 raise ConfigurationError(
                     f"timeout: the httpx.Timeout's {name} must be None or a number of seconds"
-                    f" > 0 and <= {MAX_TIMEOUT:.0f}, got {value!r}"
+                    f" > 0 and <= {MAX_TIMEOUT:.0f}"
                 )
         return timeout
     if not _timeout_seconds(timeout):
         raise ConfigurationError(
-            f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT:.0f}, or an"
-            f" httpx.Timeout, got {timeout!r}"
+            f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT:.0f}, or an httpx.Timeout"
         )
     return httpx.Timeout(float(timeout))
 
@@ -427,6 +460,7 @@ def retry_transport(
 ) -> RetryTransport:
     """The sync client's transport: the network (via `proxy`, if any) in the retry policy."""
     network = httpx.HTTPTransport(verify=verify, proxy=proxy)
+    bound_network(network)
     return RetryTransport(
         network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
     )
@@ -442,6 +476,7 @@ def async_retry_transport(
 ) -> AsyncRetryTransport:
     """The async client's transport: the network (via `proxy`, if any) in the retry policy."""
     network = httpx.AsyncHTTPTransport(verify=verify, proxy=proxy)
+    bound_network(network)
     return AsyncRetryTransport(
         network, max_retries=max_retries, policy=policy, resendable_urls=[token_url]
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 __all__ = ["REDACTED", "Secret", "header_safe", "mask", "redact"]
 
@@ -69,16 +71,34 @@ REDACTED = "***"
 """What `redact` puts in place of a known secret."""
 
 
+def _forms(value: str) -> set[str]:
+    """The shapes a server may echo a secret in: as is, JSON-escaped, percent-encoded."""
+    return {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        quote(value, safe=""),
+        quote(value),
+        quote_plus(value),
+    }
+
+
 def redact(text: str, secrets: Iterable[Secret | None]) -> str:
     """Replace every occurrence of each of `secrets`' values in `text` with `***`.
 
     For server text the client quotes (an `error_description`, an envelope message, a body
-    excerpt): a server may echo a credential the client sent, in a shape no pattern foresees,
-    but the client knows its own secrets. Longer values go first, so that a secret containing
-    another is masked whole.
+    excerpt, a redirect target): a server may echo a credential the client sent, in a shape no
+    pattern foresees, but the client knows its own secrets. Each is masked as is, JSON-escaped
+    and percent-encoded; longer forms go first, so that a secret containing another is masked
+    whole.
     """
     values = sorted(
-        {secret.get_secret_value() for secret in secrets if secret is not None and secret},
+        {
+            form
+            for secret in secrets
+            if secret is not None and secret
+            for form in _forms(secret.get_secret_value())
+        },
         key=len,
         reverse=True,
     )

@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 
 from ._config import ClientConfig
+from ._deadline import remaining_time
+from ._exceptions import APITimeoutError, ConfigurationError
 from ._token_policy import (
     Announce,
     Clock,
@@ -91,6 +93,12 @@ def _save_store(state: TokenState, token: Token) -> None:
         _store_failed("save", type(exc).__name__)
 
 
+def _lock_timeout() -> APITimeoutError:
+    return APITimeoutError(
+        "the call's deadline passed while another caller's token request was in flight"
+    )
+
+
 def _store_failed(action: str, reason: str) -> None:
     log.warning("the token store failed to %s a token (%s); going on without it", action, reason)
 
@@ -141,7 +149,11 @@ class SyncTokenManager:
         if token is not None:
             return token
         seen = state.completed
-        with self._lock:
+        # Wait for another caller's token request no longer than this call's own deadline.
+        left = remaining_time()
+        if not self._lock.acquire(timeout=-1 if left is None else left):
+            raise _lock_timeout()
+        try:
             token = state.usable()
             if token is not None:
                 return token
@@ -154,6 +166,8 @@ class SyncTokenManager:
                 state.finish(exc)
                 raise
             state.finish(None)
+        finally:
+            self._lock.release()
         # Outside the lock: a hook that uses the client must not wait on its own caller.
         if new:
             self._announce(token)
@@ -256,8 +270,25 @@ class AsyncTokenManager:
     def _loop_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         if self._lock is None or self._lock_loop is not loop:
+            if self._lock is not None and self._lock.locked():
+                # The other loop's token request would never wake this loop's waiters.
+                raise ConfigurationError(
+                    "this AsyncCloudCX is in use by another event loop: use one client per loop"
+                )
             self._lock, self._lock_loop = asyncio.Lock(), loop
         return self._lock
+
+    async def _acquire(self, lock: asyncio.Lock) -> None:
+        """Take `lock`, waiting no longer than this call's own deadline."""
+        left = remaining_time()
+        if left is None:
+            await lock.acquire()
+            return
+        try:
+            async with asyncio.timeout(left):
+                await lock.acquire()
+        except TimeoutError:
+            raise _lock_timeout() from None
 
     async def get(self) -> Token:
         """Return a usable token, obtaining one if needed (single flight)."""
@@ -266,7 +297,9 @@ class AsyncTokenManager:
         if token is not None:
             return token
         seen = state.completed
-        async with self._loop_lock():
+        lock = self._loop_lock()
+        await self._acquire(lock)
+        try:
             token = state.usable()
             if token is not None:
                 return token
@@ -279,6 +312,8 @@ class AsyncTokenManager:
                 state.finish(exc)
                 raise
             state.finish(None)
+        finally:
+            lock.release()
         # Outside the lock: a hook that uses the client must not wait on its own caller.
         if new:
             await self._announce(token)

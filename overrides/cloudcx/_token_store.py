@@ -94,6 +94,14 @@ class FileTokenStore:
         if path is not None and not isinstance(path, (str, os.PathLike)):
             raise ConfigurationError(f"path must be a str or a path, not {type(path).__name__}")
         self.path = Path(path) if path is not None else default_token_path()
+        try:
+            os.fsencode(self.path)
+        except UnicodeEncodeError:
+            raise ConfigurationError(
+                "path holds a character the file system cannot encode"
+            ) from None
+        if "\0" in str(self.path):
+            raise ConfigurationError("path holds a NUL character")
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -135,8 +143,9 @@ class FileTokenStore:
             return {}
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            # No exception text: a decoding error may quote the file's content.
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nested too deep. No exception text: a decoding error may quote
+            # the file's content.
             log.debug("token store %s is not valid JSON; treating it as empty", self.path)
             return {}
         tokens = data.get("tokens") if isinstance(data, dict) else None

@@ -119,7 +119,11 @@ class Token:
             if not isinstance(self.expires_at, datetime) or self.expires_at.tzinfo is None:
                 raise ConfigurationError("Token.expires_at must be an aware datetime or None")
             # Frozen dataclass: normalise through object.__setattr__, once, at construction.
-            object.__setattr__(self, "expires_at", self.expires_at.astimezone(UTC))
+            try:
+                utc = self.expires_at.astimezone(UTC)
+            except OverflowError:
+                raise ConfigurationError("Token.expires_at is out of range") from None
+            object.__setattr__(self, "expires_at", utc)
 
     def remaining(self, now: datetime | None = None) -> float | None:
         """Seconds of life left by the wall clock (negative once expired); `None` if unknown.
@@ -185,7 +189,10 @@ def _parse_expires_at(value: object) -> datetime | None:
         raise ConfigurationError("a stored token's expires_at is not an ISO 8601 time") from None
     if when.tzinfo is None:
         raise ConfigurationError("a stored token's expires_at has no time zone")
-    return when
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # year 1 in a zone east of UTC, or year 9999 west of it
+        raise ConfigurationError("a stored token's expires_at is out of range") from None
 
 
 def jwt_expiry(access_token: str) -> datetime | None:
@@ -200,7 +207,7 @@ def jwt_expiry(access_token: str) -> datetime | None:
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: nested too deep
         return None
     exp = claims.get("exp") if isinstance(claims, dict) else None
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
@@ -273,7 +280,7 @@ def _refusal(response: httpx.Response) -> AuthenticationError:
     body = json_or_none(response)
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         parsed = OAuthError.from_dict(body)
-        error = parsed.error
+        error = server_text(response, parsed.error)  # server text: it may echo a secret
         # Server text, quoted in our message: it may echo the password or the client secret.
         description = (
             server_text(response, d) if (d := _optional_str(parsed.error_description)) else None
@@ -319,33 +326,31 @@ def _status_error(response: httpx.Response) -> CloudCXError:
     )
 
 
-def _token_fields(response: httpx.Response) -> dict[str, Any]:
-    """The token response's body, checked against the spec's `TokenResponse` shape."""
+def _token_fields(response: httpx.Response) -> tuple[dict[str, Any] | None, str]:
+    """The token response's body, checked against the spec's `TokenResponse` shape.
+
+    Without a body, the string says what is wrong with the answer.
+    It returns the problem rather than raising it: the frame of a raise keeps the body, with
+    the issued token in clear, in the locals a traceback can render (`capture_locals`).
+    """
     if "html" in response.headers.get("content-type", "").lower():
-        raise invalid_response(
-            response, "the token endpoint answered with an HTML page", mask_body=True
-        )
+        return None, "the token endpoint answered with an HTML page"
     body = json_or_none(response)
     if not isinstance(body, dict):
         shape = "JSON" if body is None else "a JSON object"
-        raise invalid_response(
-            response, f"the token endpoint's answer is not {shape}", mask_body=True
-        )
+        return None, f"the token endpoint's answer is not {shape}"
     if not isinstance(body.get("access_token"), str) or not body["access_token"]:
-        raise invalid_response(response, "the token response has no access_token", mask_body=True)
+        return None, "the token response has no access_token"
     if not header_safe(body["access_token"]):
-        raise invalid_response(
-            response,
+        return None, (
             "the token response's access_token holds a space, a line break or a character "
-            "outside printable ASCII, which an HTTP header cannot carry",
-            mask_body=True,
+            "outside printable ASCII, which an HTTP header cannot carry"
         )
     if not isinstance(body.get("token_type"), str):
-        raise invalid_response(response, "the token response has no token_type", mask_body=True)
+        return None, "the token response has no token_type"
     if body["token_type"].lower() != "bearer":
-        raise invalid_response(
-            response, f"unsupported token_type {body['token_type'][:40]!r}", mask_body=True
-        )
+        # Masked before the cut: a token_type may echo the password or the client secret.
+        return None, f"unsupported token_type {server_text(response, body['token_type'])[:40]!r}"
     expires_in = body.get("expires_in")
     if isinstance(expires_in, str) and _DECIMAL.fullmatch(expires_in.strip()):
         # RFC 6749 says a number, but some servers send "3599": the meaning is not in doubt.
@@ -357,15 +362,11 @@ def _token_fields(response: httpx.Response) -> dict[str, Any]:
         or (isinstance(expires_in, float) and not math.isfinite(expires_in))
         or expires_in < 0
     ):
-        raise invalid_response(
-            response, "the token response's expires_in is not a number >= 0", mask_body=True
-        )
+        return None, "the token response's expires_in is not a number >= 0"
     for name in ("refresh_token", "scope"):
         if body.get(name) is not None and not isinstance(body[name], str):
-            raise invalid_response(
-                response, f"the token response's {name} is not a string", mask_body=True
-            )
-    return body
+            return None, f"the token response's {name} is not a string"
+    return body, ""
 
 
 def parse_token_response(
@@ -388,7 +389,11 @@ def parse_token_response(
     """
     if response.status_code != 200:
         raise _status_error(response)
-    parsed = TokenResponse.from_dict(_token_fields(response))
+    fields, problem = _token_fields(response)
+    if fields is None:
+        raise invalid_response(response, problem, mask_body=True)
+    parsed = TokenResponse.from_dict(fields)
+    del fields  # from here on nothing raises; see `_token_fields`
     access = parsed.access_token
     expires_at: datetime | None
     if isinstance(parsed.expires_in, Unset) or parsed.expires_in is None:

@@ -7,7 +7,7 @@ from typing import NoReturn
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, CloudCXError
-from ._response import describe_url, invalid_response
+from ._response import KNOWN_SECRETS_EXTENSION, describe_url, invalid_response
 from ._retry import ATTEMPTS_EXTENSION
 
 __all__ = [
@@ -25,8 +25,27 @@ def _attempts(request: httpx.Request | None) -> str:
     return f" after {count} attempts"
 
 
+def scrub_request(request: httpx.Request | None) -> None:
+    """Take the credentials off a request that failed for good.
+
+    The httpx exception chained to the client's error keeps the request (`exc.request`), and a
+    traceback keeps it in its frames: without this, its `Authorization` header, or a token
+    request's form with the password and the client secret, would ride along in clear.
+    """
+    if request is None:
+        return
+    request.headers.pop("Authorization", None)
+    if request.extensions.get(KNOWN_SECRETS_EXTENSION) and request.method == "POST":
+        request.stream = httpx.ByteStream(b"")
+        request._content = b""
+
+
 def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | None) -> CloudCXError:
-    """Map an httpx exception raised while sending `request` to a `CloudCXError`."""
+    """Map an httpx exception raised while sending `request` to a `CloudCXError`.
+
+    The request's credentials are scrubbed (`scrub_request`): it is not sent again.
+    """
+    scrub_request(request)
     method = request.method if request is not None else None
     url = describe_url(request.url) if request is not None else None
     tries = _attempts(request)
@@ -52,6 +71,7 @@ def translate_body_error(exc: httpx.HTTPError, response: httpx.Response) -> Clou
     """
     if isinstance(exc, httpx.TimeoutException):
         return translate_transport_error(exc, response.request)
+    scrub_request(response.request)
     return invalid_response(
         response, f"the body broke off before its end, truncated ({type(exc).__name__})"
     )
@@ -68,6 +88,11 @@ def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> N
     A local protocol error (an illegal header value...) may quote the header, so it is dropped
     from the chain (`from None`): no traceback can print a credential.
     """
-    if isinstance(exc, LOCAL_SEND_ERRORS):
-        raise translate_transport_error(exc, request) from None
-    raise translate_transport_error(exc, request) from exc
+    error = translate_transport_error(exc, request)
+    if not isinstance(exc, LOCAL_SEND_ERRORS):
+        raise error from exc
+    try:
+        raise error from None
+    finally:
+        # Not even as `__context__` (which `from None` only hides): it quotes the header.
+        error.__context__ = None

@@ -34,7 +34,13 @@ def _uuid(value: str) -> UUID:
     """UUID(value), fast for the canonical 8-4-4-4-12 spelling."""
     digits = value.replace("-", "")
     if len(value) != 36 or len(digits) != 32:
-        return UUID(value)
+        uuid = UUID(value)  # the other spellings ({...}, urn:uuid:...)
+        if uuid.hex not in value.lower().replace("-", ""):  # digits padded by "_", "+", " "
+            raise ValueError("badly formed hexadecimal UUID string")
+        return uuid
+    # int(_, 16) also takes "_", a sign, spaces, "0x" and non-ASCII digits: no UUID has them.
+    if not (digits.isalnum() and digits.isascii()) or digits[1] in "xX":
+        raise ValueError("badly formed hexadecimal UUID string")
     uuid = _UUID_NEW(UUID)
     _UUID_SET_INT(uuid, int(digits, 16))
     _UUID_SET_SAFE(uuid, _UUID_UNKNOWN)

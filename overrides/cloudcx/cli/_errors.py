@@ -21,7 +21,9 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "exit_code",
+    "print_traceback",
     "report",
+    "visible_lines",
 ]
 
 EXIT_OK = 0
@@ -52,12 +54,26 @@ _KINDS = {
 }
 
 
+def visible_lines(text: str) -> str:
+    """`text` with the control characters of each line shown, not obeyed; line breaks kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def print_traceback(error: BaseException, stream: TextIO | None = None) -> None:
+    """Print `error`'s traceback (--debug), control characters shown, not obeyed.
+
+    A message may quote the server, whose escape sequences would otherwise reach the terminal.
+    """
+    text = "".join(traceback.format_exception(error))
+    (stream or sys.stderr).write(visible_lines(text))
+
+
 def report(error: CloudCXError, *, debug: bool, stream: TextIO | None = None) -> int:
     """Print `error` as one line (after its traceback with `debug`); return its exit code."""
     stream = stream or sys.stderr
     code = exit_code(error)
     if debug:
-        traceback.print_exception(error, file=stream)
+        print_traceback(error, stream)
     # Messages of the client's errors hold no secrets; a multi-line one is folded onto one line.
     # They may quote the server, whose control characters (ESC...) are shown, not obeyed.
     message = visible(" ".join(str(error).split()))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
 from .._exceptions import CloudCXError
 from ._commands import config_show, logout, token, users_list
 from ._completion import completion_script
-from ._errors import EXIT_API, report
+from ._errors import EXIT_API, EXIT_USAGE, print_traceback, report, visible_lines
 from ._parser import build_parser
 from ._settings import Settings, load_settings
 from ._simulate import simulate
@@ -57,16 +60,57 @@ def _run(args: argparse.Namespace) -> int:
     return _COMMANDS[args.handler](args, settings)
 
 
+# A flag that names a secret (--password, --api-key, --client-secret, --token...): the CLI takes
+# none, but one given anyway must not be echoed by the usage error.
+_SECRET_FLAG = re.compile(
+    r"^--?[\w-]*(?:password|passwd|secret|key|token)[\w-]*(?:=(?P<inline>.*))?$", re.I
+)
+
+
+def _secret_values(argv: Sequence[str]) -> list[str]:
+    """The values given to secret-looking flags in `argv` (`--password x`, `--password=x`)."""
+    values: list[str] = []
+    for index, arg in enumerate(argv):
+        match = _SECRET_FLAG.match(arg)
+        if match is None:
+            continue
+        if match.group("inline"):
+            values.append(match.group("inline"))
+        elif index + 1 < len(argv):
+            values.append(argv[index + 1])
+    return values
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """Parse `argv`; on --help, --version or a usage error, the exit code instead.
+
+    argparse's usage error quotes the arguments it refused: what it writes on stderr is held
+    back, and written with the values of secret-looking flags masked.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    errors = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(errors):
+            return build_parser().parse_args(words)
+    except SystemExit as exc:  # --help, --version, or a usage error (code 2)
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else EXIT_USAGE
+    finally:
+        text = errors.getvalue()
+        for value in sorted(_secret_values(words), key=len, reverse=True):
+            if value:
+                text = text.replace(value, "***")
+        sys.stderr.write(visible_lines(text))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `cloudcx` command line on `argv` (default: `sys.argv[1:]`); return the exit code.
 
     Exit codes: 0 ok, 1 API or server error, 2 usage or configuration error, 3 authentication
     error, 4 network error (and 130 on Ctrl+C, 141 when the reader of a pipe goes away).
     """
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error (code 2)
-        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    args = _parse(argv)
+    if isinstance(args, int):
+        return args
     if args.debug:
         _enable_debug_log()
     try:
@@ -85,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except Exception as exc:
         if args.debug:
-            raise
+            print_traceback(exc)
+            return EXIT_API
         print(
             f"cloudcx: unexpected error: {type(exc).__name__}: "
             f"{visible(' '.join(str(exc).split()))} "

@@ -30,6 +30,7 @@ import httpx
 
 from cloudcx_openapi.operations import Operation, Parameter
 
+from .._deadline import aread_capped, call_scope, read_capped
 from .._exceptions import CloudCXError, ConfigurationError
 from .._pagination import AsyncWalk, Page, async_items, async_pages, sync_items, sync_pages
 from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope
@@ -352,20 +353,23 @@ class SyncRunner(_Runner):
         """Check the arguments, send the request and return the response, read and closed."""
         kwargs = _plan(operation).request(arguments, timeout)
         request: httpx.Request | None = None
-        try:
-            request = self._http.build_request(**kwargs)
-            response = self._http.send(request, stream=True)
-        except CloudCXError:
-            raise
-        except httpx.HTTPError as exc:
-            raise translate_transport_error(exc, request) from exc
-        try:
-            response.read()
-        except httpx.HTTPError as exc:
-            raise translate_body_error(exc, response) from exc
-        finally:
-            response.close()
-            _release_stream(response)
+        # One call deadline for the token request, this request, its resend after a 401 and the
+        # body; the body read is capped at the client's `max_response_bytes` (decoded).
+        with call_scope(self._http):
+            try:
+                request = self._http.build_request(**kwargs)
+                response = self._http.send(request, stream=True)
+            except CloudCXError:
+                raise
+            except httpx.HTTPError as exc:
+                raise translate_transport_error(exc, request) from exc
+            try:
+                read_capped(response)
+            except httpx.HTTPError as exc:
+                raise translate_body_error(exc, response) from exc
+            finally:
+                response.close()
+                _release_stream(response)
         return response
 
     def call(
@@ -435,20 +439,23 @@ class AsyncRunner(_Runner):
         """Check the arguments, send the request and return the response, read and closed."""
         kwargs = _plan(operation).request(arguments, timeout)
         request: httpx.Request | None = None
-        try:
-            request = self._http.build_request(**kwargs)
-            response = await self._http.send(request, stream=True)
-        except CloudCXError:
-            raise
-        except httpx.HTTPError as exc:
-            raise translate_transport_error(exc, request) from exc
-        try:
-            await response.aread()
-        except httpx.HTTPError as exc:
-            raise translate_body_error(exc, response) from exc
-        finally:
-            await response.aclose()
-            _release_stream(response)
+        # One call deadline for the token request, this request, its resend after a 401 and the
+        # body; the body read is capped at the client's `max_response_bytes` (decoded).
+        with call_scope(self._http):
+            try:
+                request = self._http.build_request(**kwargs)
+                response = await self._http.send(request, stream=True)
+            except CloudCXError:
+                raise
+            except httpx.HTTPError as exc:
+                raise translate_transport_error(exc, request) from exc
+            try:
+                await aread_capped(response)
+            except httpx.HTTPError as exc:
+                raise translate_body_error(exc, response) from exc
+            finally:
+                await response.aclose()
+                _release_stream(response)
         return response
 
     async def call(
