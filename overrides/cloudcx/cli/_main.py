@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from .._exceptions import CloudCXError
 from ._commands import config_show, logout, token, users_list
 from ._errors import EXIT_API, report
+from ._operations import run_operation
 from ._parser import build_parser
 from ._settings import Settings, load_settings
 from ._simulate import simulate
@@ -27,6 +28,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "token": token,
     "logout": logout,
     "config_show": config_show,
+    "operation": run_operation,
 }
 
 

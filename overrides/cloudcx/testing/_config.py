@@ -24,6 +24,7 @@ class SimulatorConfig:
     latency: float = 0.0
     host: str = "127.0.0.1"
     port: int = 0
+    operations: str | None = None
 
     def __post_init__(self) -> None:
         if self.users < 0:
