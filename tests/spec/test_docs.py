@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cloudcx_openapi.operations import OPERATIONS
 from tests.contract._support import ROOT, SPEC, node_tool, run
 
 
@@ -31,8 +32,11 @@ def test_the_reference_builds_offline_with_operations_schemas_and_examples(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     html = output.read_text()
-    for operation in ("requestToken", "listUsers", "/oauth/token", "/openapi/v2/user/page"):
-        assert operation in html
+    for operation in OPERATIONS:
+        assert operation.operation_id in html
+        assert operation.path in html
+    for token_operation in ("requestToken", "/oauth/token"):
+        assert token_operation in html
     for schema in ("TokenRequest", "TokenResponse", "UserPageEnvelope", "ErrorEnvelope"):
         assert schema in html
     # The vendor's example values, from the spec's examples.
