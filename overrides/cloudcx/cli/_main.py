@@ -15,6 +15,7 @@ from .._exceptions import CloudCXError
 from ._commands import config_show, logout, token, users_list
 from ._completion import completion_script
 from ._errors import EXIT_API, EXIT_USAGE, print_traceback, report, visible_lines
+from ._operations import run_operation
 from ._parser import build_parser
 from ._settings import Settings, load_settings
 from ._simulate import simulate
@@ -31,6 +32,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "token": token,
     "logout": logout,
     "config_show": config_show,
+    "operation": run_operation,
 }
 
 

@@ -1,4 +1,4 @@
-"""Writing users as a table, JSON, JSON Lines or CSV, a page at a time.
+"""Writing users (or any operation's records) as a table, JSON, JSON Lines or CSV, page by page.
 
 Every writer takes pages as they arrive and writes (and flushes) each at once, so that
 `cloudcx users list --all` streams. JSON is one array, opened before the first page and closed
@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TextIO
 
 from .._exceptions import ConfigurationError
-from ..types import User
 from ._visible import visible
 
 __all__ = [
     "COLUMNS",
     "FORMATS",
     "TABLE_COLUMNS",
+    "Record",
     "RowWriter",
     "defuse_formula",
     "display_width",
@@ -68,8 +68,15 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _record(user: User, columns: Sequence[str]) -> dict[str, Any]:
-    data = user.to_dict()
+class Record(Protocol):
+    """What the writers take: a user, or any model the API returns."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record by the API's field names."""
+
+
+def _record(item: Record, columns: Sequence[str]) -> dict[str, Any]:
+    data = item.to_dict()
     return {name: data.get(name) for name in columns}
 
 
@@ -90,16 +97,21 @@ def defuse_formula(cell: str) -> str:
 def _cell(value: Any, *, roles_separator: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+    ):
+        # Nested objects (other operations' models): JSON keeps them readable and unambiguous.
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return roles_separator.join(str(item) for item in value)
     return str(value)
 
 
 class RowWriter(Protocol):
-    """Writes users page by page."""
+    """Writes records (users, or any operation's items) page by page."""
 
-    def write(self, users: Iterable[User]) -> None:
-        """Write one page of users and flush."""
+    def write(self, items: Iterable[Record]) -> None:
+        """Write one page of records and flush."""
 
     def close(self) -> None:
         """Finish the output (closing brackets); writes nothing else."""
@@ -109,10 +121,10 @@ class _JsonWriter:
     def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
         self._out, self._columns, self._count = out, columns, 0
 
-    def write(self, users: Iterable[User]) -> None:
-        for user in users:
+    def write(self, items: Iterable[Record]) -> None:
+        for item in items:
             self._out.write("[\n  " if self._count == 0 else ",\n  ")
-            self._out.write(json.dumps(_record(user, self._columns), ensure_ascii=False))
+            self._out.write(json.dumps(_record(item, self._columns), ensure_ascii=False))
             self._count += 1
         self._out.flush()
 
@@ -125,9 +137,9 @@ class _JsonLinesWriter:
     def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
         self._out, self._columns = out, columns
 
-    def write(self, users: Iterable[User]) -> None:
-        for user in users:
-            self._out.write(json.dumps(_record(user, self._columns), ensure_ascii=False) + "\n")
+    def write(self, items: Iterable[Record]) -> None:
+        for item in items:
+            self._out.write(json.dumps(_record(item, self._columns), ensure_ascii=False) + "\n")
         self._out.flush()
 
     def close(self) -> None:
@@ -150,9 +162,9 @@ class _CsvWriter:
         self._csv.writerow(cells)
         self._out.write(self._row.getvalue()[:-2] + "\n")
 
-    def write(self, users: Iterable[User]) -> None:
-        for user in users:
-            record = _record(user, self._columns)
+    def write(self, items: Iterable[Record]) -> None:
+        for item in items:
+            record = _record(item, self._columns)
             self._write_row(
                 defuse_formula(_cell(record[name], roles_separator=",")) for name in self._columns
             )
@@ -183,13 +195,13 @@ class _TableWriter:
         )
         return _GAP.join(padded).rstrip() + "\n"
 
-    def write(self, users: Iterable[User]) -> None:
+    def write(self, items: Iterable[Record]) -> None:
         rows = [
             [
                 visible(_cell(value, roles_separator=", "))
-                for value in _record(user, self._columns).values()
+                for value in _record(item, self._columns).values()
             ]
-            for user in users
+            for item in items
         ]
         for row in rows:
             self._widths = [

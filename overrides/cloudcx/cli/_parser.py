@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TypeAlias
+
+from cloudcx_openapi.operations import Operation
 
 from .._version import __version__
 from ..resources.users import MAX_PAGE_SIZE
 from ._completion import add_completion_parser
+from ._operations import add_operation_commands
 from ._output import COLUMNS, FORMATS, TABLE_COLUMNS
 from ._simulate import add_simulate_parser
 
@@ -182,8 +186,12 @@ def _group(subparsers: Subparsers, name: str, *, help: str, example: str) -> Sub
     return parser.add_subparsers(dest=f"{name}_command", metavar="<command>", required=True)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser of the `cloudcx` command."""
+def build_parser(operations: Sequence[Operation] | None = None) -> argparse.ArgumentParser:
+    """Return the parser of the `cloudcx` command.
+
+    Besides the commands written here, every operation of the operation table (default: the
+    installed `cloudcx_openapi.operations`) is a command `cloudcx <resource> <method>`.
+    """
     parser = argparse.ArgumentParser(
         prog="cloudcx",
         parents=[_global_options(defaults=True)],
@@ -232,5 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler="config_show")
 
     add_simulate_parser(commands)
+
+    groups = {"users": users, "config": config}
+
+    def resource_group(name: str, help: str) -> Subparsers:
+        if name not in groups:
+            groups[name] = _group(commands, name, help=help, example=f"cloudcx {name} --help")
+        return groups[name]
+
+    add_operation_commands(resource_group, [_global_options(defaults=False)], operations)
     add_completion_parser(commands)
     return parser

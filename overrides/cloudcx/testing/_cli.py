@@ -52,6 +52,12 @@ _OPTIONS = (
     _Option(
         "latency", "--latency", "seconds added before each user page (default: %(default)s)", float
     ),
+    _Option(
+        "operations",
+        "--operations",
+        "a generated operations.py to serve (default: the installed operation table)",
+        str,
+    ),
 )
 _DEFAULTS = SimulatorConfig()
 
@@ -92,7 +98,7 @@ def config_to_argv(config: SimulatorConfig) -> list[str]:
         if option.type is None:
             if value != default:
                 argv.append(option.flag)
-        else:
+        elif value is not None:
             argv += [option.flag, str(value)]
     return argv
 

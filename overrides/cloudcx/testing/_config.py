@@ -26,6 +26,7 @@ class SimulatorConfig:
     port: int = 0
     #: The users given as ``users=[...]``, completed; ``None`` for the deterministic directory.
     chosen_users: tuple[dict[str, Any], ...] | None = None
+    operations: str | None = None
 
     def __post_init__(self) -> None:
         if self.users < 0:

@@ -43,6 +43,10 @@ class SimulatorBase(abc.ABC):
         latency: Seconds added before every user page response.
         host: The address to listen on.
         port: The API port; 0 lets the OS choose.
+        operations: The operation table to serve: the path of a generated `operations.py`
+            (`generator/regenerate.py --out D` writes `D/cloudcx_openapi/operations.py`);
+            default: the installed `cloudcx_openapi.operations`. Every operation in it is
+            served, from the spec's example where the simulator has no behaviour for it.
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class SimulatorBase(abc.ABC):
         latency: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        operations: str | None = None,
     ) -> None:
         if isinstance(users, int):
             count, chosen = users, None
@@ -78,6 +83,7 @@ class SimulatorBase(abc.ABC):
             latency=latency,
             host=host,
             port=port,
+            operations=operations,
         )
         self._endpoint: Endpoint | None = None
 

@@ -1,18 +1,22 @@
-"""The simulated API: the token endpoint and the user page, as the spec describes them."""
+"""The simulator's behaviour: the token endpoint, and the operations it does more for.
+
+Every other operation of the spec is answered from its example (see `_spec_routes`).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._http import Request, Response, envelope, oauth_error, token_response
+from ._spec_routes import unauthorized
 from ._state import SimulatorState
 from ._tokens import RefreshGrant
 
-__all__ = ["TOKEN_PATH", "USERS_PATH", "token_endpoint", "users_endpoint"]
+__all__ = ["BEHAVIOUR", "TOKEN_PATH", "auth_error", "token_endpoint", "users_endpoint"]
 
 TOKEN_PATH = "/oauth/token"
-USERS_PATH = "/openapi/v2/user/page"
 
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -101,22 +105,18 @@ def _refresh_grant(state: SimulatorState, form: dict[str, str]) -> Response:
     return _grant(state, grant, None if rotate else token)
 
 
-# --- GET /openapi/v2/user/page -----------------------------------------------------------
+# --- listUsers ---------------------------------------------------------------------------
 
 
-def _unauthorized(challenge: str) -> Response:
-    return envelope(401, "4010", "invalid or expired token", (("WWW-Authenticate", challenge),))
-
-
-def _auth_error(state: SimulatorState, request: Request) -> Response | None:
+def auth_error(state: SimulatorState, request: Request) -> Response | None:
     """Check ``Authorization: Bearer <access token or API key>`` (RFC 6750)."""
     scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
     credentials = credentials.strip()
     if scheme.lower() != "bearer" or not credentials:
-        return _unauthorized("Bearer")
+        return unauthorized("Bearer")
     if credentials == state.api_key or state.tokens.is_live(credentials):
         return None
-    return _unauthorized('Bearer error="invalid_token"')
+    return unauthorized('Bearer error="invalid_token"')
 
 
 def _int_param(
@@ -136,10 +136,8 @@ def _int_param(
 
 
 def users_endpoint(state: SimulatorState, request: Request) -> Response:
-    """Answer ``/openapi/v2/user/page``: one page of the (filtered) directory."""
-    if request.method not in ("GET", "HEAD"):
-        return envelope(405, "4050", f"{request.method} is not allowed", (("Allow", "GET, HEAD"),))
-    refused = _auth_error(state, request)
+    """Answer ``listUsers``: one page of the (filtered) directory."""
+    refused = auth_error(state, request)
     if refused is not None:
         return refused
     page_index = _int_param(request.query, "pageIndex", 1, 1, _INT32_MAX)
@@ -163,3 +161,10 @@ def users_endpoint(state: SimulatorState, request: Request) -> Response:
         % (total_pages, total, page_size, page_index - 1, len(page), content)
     )
     return Response(200, body)
+
+
+Endpoint = Callable[[SimulatorState, Request], Response]
+
+BEHAVIOUR: Mapping[str, tuple[str, Endpoint]] = {"listUsers": ("users", users_endpoint)}
+"""The operations the simulator has behaviour for, by `operationId`: the fault route's name and
+the handler. The spec's other operations are answered from its examples."""

@@ -22,7 +22,15 @@ from urllib.parse import parse_qs, parse_qsl
 from ._faults import Fault, alter_field, fault_response
 from ._http import Request, Response, envelope, json_response
 from ._records import RecordedRequest
-from ._routes import TOKEN_PATH, USERS_PATH, token_endpoint, users_endpoint
+from ._routes import BEHAVIOUR, TOKEN_PATH, Endpoint, auth_error, token_endpoint
+from ._spec_routes import (
+    OperationRoutes,
+    example_endpoint,
+    load_operations,
+    method_not_allowed,
+    needs_credentials,
+    no_route,
+)
 from ._state import GET_ACTIONS, POST_ACTIONS, ControlError, SimulatorState
 
 __all__ = ["CONTROL_PREFIX", "SimulatorServer"]
@@ -31,7 +39,6 @@ __all__ = ["CONTROL_PREFIX", "SimulatorServer"]
 CONTROL_PREFIX = "/_simulator/"
 _MAX_BODY = 1 << 20
 _FORM_TYPE = "application/x-www-form-urlencoded"
-_ROUTES = {USERS_PATH: ("users", users_endpoint), TOKEN_PATH: ("token", token_endpoint)}
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -50,6 +57,7 @@ class SimulatorServer(ThreadingHTTPServer):
         self.serves_api = api
         self.serves_token = token
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.operations = OperationRoutes(load_operations(state.config.operations))
         self._connections: set[socket.socket] = set()
         self._idle = threading.Condition()
         super().__init__((host, port), _Handler)
@@ -102,14 +110,14 @@ class SimulatorServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
     def route(self, path: str) -> str | None:
-        """Name what serves ``path`` on this port: a route, ``"control"`` or ``None``."""
-        if path in _ROUTES:
-            name = _ROUTES[path][0]
-            allowed = self.serves_token if name == "token" else self.serves_api
-            return name if allowed else None
-        if self.serves_api and path.startswith(CONTROL_PREFIX):
+        """Name what serves ``path`` here: ``"token"``, ``"api"``, ``"control"`` or ``None``."""
+        if path == TOKEN_PATH:
+            return "token" if self.serves_token else None
+        if not self.serves_api:
+            return None
+        if path.startswith(CONTROL_PREFIX):
             return "control"
-        return None
+        return "api" if self.operations.serves(path) else None
 
 
 def _headers(handler: BaseHTTPRequestHandler) -> dict[str, str]:
@@ -220,14 +228,44 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             form_pairs=form_pairs,
         )
-        if route is None:
-            response = envelope(404, "4040", f"no route for {path}")
-            self._record(server.state, request, response.status)
-            self._send(response)
-            return
-        self._serve_route(server.state, route, request)
+        if route == "token":
+            self._serve_route(server.state, route, token_endpoint, request)
+        elif route == "api":
+            self._serve_operation(server, request)
+        else:
+            self._answer(server.state, request, no_route(path))
 
-    def _serve_route(self, state: SimulatorState, route: str, request: Request) -> None:
+    def _answer(self, state: SimulatorState, request: Request, response: Response) -> None:
+        self._record(state, request, response.status)
+        self._send(response)
+
+    def _serve_operation(self, server: SimulatorServer, request: Request) -> None:
+        """Serve the operation of the spec that the path and method name."""
+        matches = server.operations.matches(request.path)
+        method = "GET" if request.method == "HEAD" else request.method
+        chosen = next((pair for pair in matches if pair[0].http_method == method), None)
+        if chosen is None:
+            allowed = [operation.http_method for operation, _ in matches]
+            self._answer(server.state, request, method_not_allowed(request.method, allowed))
+            return
+        operation, path_values = chosen
+        if operation.operation_id in BEHAVIOUR:
+            route, handler = BEHAVIOUR[operation.operation_id]
+            self._serve_route(server.state, route, handler, request)
+            return
+
+        def from_example(state: SimulatorState, request: Request) -> Response:
+            if needs_credentials(operation):
+                refused = auth_error(state, request)
+                if refused is not None:
+                    return refused
+            return example_endpoint(operation, path_values, request)
+
+        self._serve_route(server.state, operation.operation_id, from_example, request)
+
+    def _serve_route(
+        self, state: SimulatorState, route: str, handler: Endpoint, request: Request
+    ) -> None:
         state.count(route)
         if route == "users":
             state.pause(state.latency)
@@ -240,7 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         response = fault_response(fault, route) if fault is not None else None
         if response is None:
-            response = _ROUTES[request.path][1](state, request)
+            response = handler(state, request)
             if fault is not None and fault.kind in ("missing_field", "wrong_type"):
                 response = _altered(response, fault)
         self._record(state, request, response.status)

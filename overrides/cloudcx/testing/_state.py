@@ -75,7 +75,7 @@ class SimulatorState:
     def count(self, route: str) -> None:
         """Count a request that reached ``route`` (or, as ``"connections"``, a new connection)."""
         with self._lock:
-            self._counts[route] += 1
+            self._counts[route] = self._counts.get(route, 0) + 1
 
     def record(self, entry: RecordedRequest) -> None:
         """Add ``entry`` to the request log."""
