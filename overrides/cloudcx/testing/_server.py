@@ -246,7 +246,14 @@ class _Handler(BaseHTTPRequestHandler):
         chosen = next((pair for pair in matches if pair[0].http_method == method), None)
         if chosen is None:
             allowed = [operation.http_method for operation, _ in matches]
-            self._answer(server.state, request, method_not_allowed(request.method, allowed))
+
+            def refuse(state: SimulatorState, request: Request) -> Response:
+                return method_not_allowed(request.method, allowed)
+
+            # Counted and faulted as the path's route, as a client sees one route per path.
+            first = matches[0][0].operation_id
+            route = BEHAVIOUR[first][0] if first in BEHAVIOUR else first
+            self._serve_route(server.state, route, refuse, request)
             return
         operation, path_values = chosen
         if operation.operation_id in BEHAVIOUR:
