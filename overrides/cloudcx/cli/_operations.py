@@ -37,7 +37,7 @@ from ._output import FORMATS, Record, RowWriter, make_writer
 from ._session import open_client, prompt_for_password
 from ._settings import Settings
 
-__all__ = ["add_operation_commands", "run_operation", "walker_name"]
+__all__ = ["add_operation_commands", "run_operation"]
 
 # A string: argparse's class is generic to type checkers only.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -48,17 +48,6 @@ _SECRET_ENVIRONMENT = "CLOUDCX_ARG_"
 _ARGUMENT_PREFIX = "arg_"
 # The page number a paged operation takes (the table's paging convention): the walk sets it.
 _PAGE_INDEX = "pageIndex"
-
-
-def walker_name(method: str) -> str:
-    """The page walker of paged method `method`, by the generated resources' rule.
-
-    `iter_pages` for `list`, `iter_<x>_pages` for `list_<x>`, else `iter_<method>_pages` (the
-    README's "Adding an endpoint when the API grows").
-    """
-    if method == "list":
-        return "iter_pages"
-    return f"iter_{method.removeprefix('list_')}_pages"
 
 
 def _kebab(name: str) -> str:
@@ -297,7 +286,8 @@ def run_operation(args: argparse.Namespace, settings: Settings) -> int:
             for parameter in operation.parameters:
                 if parameter.name == _PAGE_INDEX:
                     arguments.pop(parameter.python_name, None)
-            for page in getattr(resource, walker_name(operation.method))(**arguments):
+            # The page walker the generated resource has (the table names it).
+            for page in getattr(resource, str(operation.page_walker))(**arguments):
                 rows.write(page.content)
             rows.close()
         else:
