@@ -9,7 +9,7 @@ later in the caller's code.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, Self, TypeVar, overload
 from urllib.parse import quote, unquote
 
@@ -338,6 +338,29 @@ _PAGE_COUNTS = {
 # What a generated `from_dict` raises on a body that breaks the schema: a missing field
 # (KeyError), a wrong-typed one (TypeError) or a malformed UUID (ValueError).
 _DECODE_ERRORS = (KeyError, TypeError, ValueError)
+_fast_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
+
+
+def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
+    """`model` decoded in C by the generated fast path, or None: decode the usual way.
+
+    The fast path (`cloudcx_openapi.fast_path`) takes only a success body with every field of
+    the spec, no other field and each value in range; every other body goes through the
+    tolerant (or strict) decoder, which gives the same result for it or the typed error. The
+    two agree (tests/errors/test_fast_path_agrees.py); msgspec is loaded on the first call.
+    """
+    global _fast_decoders
+    if _fast_decoders is None:
+        from cloudcx_openapi.fast_path import FAST_DECODERS
+
+        _fast_decoders = FAST_DECODERS
+    decode = _fast_decoders.get(model)
+    if decode is None or not 200 <= response.status_code < 300:
+        return None
+    if "html" in response.headers.get("content-type", "").lower():
+        return None
+    decoded: M | None = decode(response.content)
+    return decoded
 
 
 def _reason(where: str, exc: Exception) -> str:
@@ -435,6 +458,10 @@ def _decoded(
     item_model: type[Decodable] | None,
 ) -> M | CloudCXError | None:
     """The decoded `data`, or the typed error (returned: see `status_error`)."""
+    if model is not None:
+        fast = _fast_decoded(response, model)
+        if fast is not None:
+            return fast
     body = _envelope_body(response)
     if isinstance(body, CloudCXError):
         return body
