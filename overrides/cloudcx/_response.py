@@ -39,6 +39,7 @@ __all__ = [
     "envelope_message",
     "invalid_response",
     "json_or_none",
+    "load_fast_path",
     "mask_secrets",
     "raise_for_status",
     "redirect_error",
@@ -341,6 +342,20 @@ _DECODE_ERRORS = (KeyError, TypeError, ValueError)
 _fast_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
 
 
+def load_fast_path() -> Mapping[type[Any], Callable[[bytes], Any]]:
+    """The generated fast decoders by data model, imported (with msgspec) on the first call.
+
+    The clients call it when they are built, so that the import (about 5 ms) does not stall
+    the first calls of many threads at once; `import cloudcx` alone does not pay for it.
+    """
+    global _fast_decoders
+    if _fast_decoders is None:
+        from cloudcx_openapi.fast_path import FAST_DECODERS
+
+        _fast_decoders = FAST_DECODERS
+    return _fast_decoders
+
+
 def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
     """`model` decoded in C by the generated fast path, or None: decode the usual way.
 
@@ -349,12 +364,7 @@ def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
     tolerant (or strict) decoder, which gives the same result for it or the typed error. The
     two agree (tests/errors/test_fast_path_agrees.py); msgspec is loaded on the first call.
     """
-    global _fast_decoders
-    if _fast_decoders is None:
-        from cloudcx_openapi.fast_path import FAST_DECODERS
-
-        _fast_decoders = FAST_DECODERS
-    decode = _fast_decoders.get(model)
+    decode = (_fast_decoders or load_fast_path()).get(model)
     if decode is None or not 200 <= response.status_code < 300:
         return None
     if "html" in response.headers.get("content-type", "").lower():
