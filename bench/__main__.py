@@ -42,10 +42,13 @@ def _machine() -> dict[str, object]:
 
 
 def _table(figures: list[Figure]) -> str:
-    rows = [("figure", "value", "target", "met")]
+    rows = [("figure", "value (IQR over rounds)", "target", "met")]
     for f in figures:
         value = f"{f.value:.0f}" if f.unit == "" else f"{f.value:.2f}{f.unit}"
-        rows.append((f.title, value, f.target, "yes" if f.met else "NO"))
+        if "spread" in f.details:
+            value += f" ({f.details['spread']})"
+        met = "-" if not f.target else "yes" if f.met else "NO"
+        rows.append((f.title, value, f.target or "-", met))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -113,6 +113,15 @@ def paired_ratio(samples: dict[str, list[float]], subject: str, baseline: str) -
     )
 
 
+def ratio_spread(samples: dict[str, list[float]], subject: str, baseline: str) -> str:
+    """The interquartile range of the per-round ratios, as printed beside a figure."""
+    ratios = [s / b for s, b in zip(samples[subject], samples[baseline], strict=True)]
+    if len(ratios) < 2:
+        return f"{ratios[0]:.2f}-{ratios[0]:.2f}"
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{low:.2f}-{high:.2f}"
+
+
 @contextmanager
 def simulator(**settings: Any) -> Iterator[SimulatorProcess]:
     """A simulator in its own process, stopped on exit."""

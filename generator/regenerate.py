@@ -9,7 +9,8 @@ The generator (openapi-python-client) is pinned in pyproject.toml; its configura
 beside this script, and so do our additions: the hooks into its stock model template
 (`template_hooks.py`, no template is copied), and our own emitters, run after it, of the
 operation table (`operation_table.py` -> `operations.py`) and the typed resource classes
-(`resource_classes.py` -> `resources.py`). Formatting is applied here, with a ruff configuration
+(`resource_classes.py` -> `resources.py`), and the fast decoders (`fast_path.py` -> `fast_path.py`).
+Formatting is applied here, with a ruff configuration
 of its own, so that the output is byte-for-byte the same on every run and on every machine.
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 # Run as a script (`python generator/regenerate.py`): the emitters sit beside it.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fast_path import write_fast_path  # noqa: E402
 from operation_table import SpecError, load_spec, write_operation_table  # noqa: E402
 from resource_classes import write_resources  # noqa: E402
 from template_hooks import TemplateDrift, write_templates  # noqa: E402
@@ -76,7 +78,9 @@ def generate(spec: Path, out_dir: Path) -> Path:
         sys.stderr.write(result.stdout + result.stderr)
         sys.exit(f"regenerate: openapi-python-client failed with exit code {result.returncode}")
     try:
-        write_resources(write_operation_table(spec, package_dir), package_dir)
+        operations = write_operation_table(spec, package_dir)
+        write_resources(operations, package_dir)
+        write_fast_path(load_spec(spec), operations, package_dir)
     except SpecError as exc:
         sys.exit(f"regenerate: {spec}: {exc}")
     ruff = _tool("ruff")

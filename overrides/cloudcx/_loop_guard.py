@@ -7,12 +7,17 @@ never wakes it, past every timeout.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ._exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    # Only the async client runs this module's code: the sync client, which imports it, must
+    # not pay for loading asyncio.
+    import asyncio
 
 __all__ = ["LoopGuard"]
 
@@ -32,6 +37,8 @@ class LoopGuard:
         Raises:
             ConfigurationError: another event loop has requests in flight on this client.
         """
+        import asyncio
+
         loop = asyncio.get_running_loop()
         with self._mutex:
             if self._active and loop is not self._loop:

@@ -28,7 +28,6 @@ waits), so iterating a directory of any size holds about one page, or N + 1 with
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -40,7 +39,12 @@ from collections.abc import (
     Sequence,
 )
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
+
+if TYPE_CHECKING:
+    # Imported where the async walk runs: the sync client imports this module and must not pay
+    # for loading asyncio.
+    import asyncio
 
 __all__ = ["AsyncWalk", "Page", "async_items", "async_pages", "sync_items", "sync_pages"]
 
@@ -114,7 +118,15 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
 async def async_pages(
     fetch: Callable[[int], Awaitable[P]], concurrency: int
 ) -> AsyncGenerator[P, None]:
-    """Yield each page in order, with up to `concurrency` pages in flight after the first."""
+    """Yield each page in order, with up to `concurrency` pages in flight after the first.
+
+    A slot is refilled as soon as any page arrives, not only when the next page in order is
+    consumed, so that one slow page does not leave the other slots idle. Pages that arrived
+    ahead of a slower one wait for it, up to `concurrency` of them: the walk holds at most
+    `2 * concurrency` pages (in flight or waiting) at a time.
+    """
+    import asyncio
+
     bounds = _Bounds()
     first = await fetch(1)
     yield first
@@ -123,17 +135,34 @@ async def async_pages(
     del first  # not held for the rest of the walk
     window: deque[tuple[int, asyncio.Future[P]]] = deque()
     next_index = 2
+
+    def refill() -> None:
+        nonlocal next_index
+        in_flight = sum(1 for _, future in window if not future.done())
+        while (
+            in_flight < concurrency and len(window) < 2 * concurrency and next_index <= bounds.last
+        ):
+            prefetch = asyncio.ensure_future(fetch(next_index))
+            prefetch.add_done_callback(_retrieve)
+            window.append((next_index, prefetch))
+            next_index += 1
+            in_flight += 1
+
     try:
         while True:
-            while len(window) < concurrency and next_index <= bounds.last:
-                prefetch = asyncio.ensure_future(fetch(next_index))
-                prefetch.add_done_callback(_retrieve)
-                window.append((next_index, prefetch))
-                next_index += 1
+            refill()
             if not window:
                 return
-            index, pending = window.popleft()
-            page = await pending
+            index, pending = window[0]
+            while not pending.done():
+                await asyncio.wait(
+                    [future for _, future in window if not future.done()],
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                refill()
+            window.popleft()
+            page = pending.result()
+            del pending
             yield page
             if not bounds.goes_on(index, page):
                 return

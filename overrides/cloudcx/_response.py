@@ -9,7 +9,7 @@ later in the caller's code.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, Self, TypeVar, overload
 from urllib.parse import quote, unquote
 
@@ -39,6 +39,7 @@ __all__ = [
     "envelope_message",
     "invalid_response",
     "json_or_none",
+    "load_fast_path",
     "mask_secrets",
     "raise_for_status",
     "redirect_error",
@@ -338,6 +339,38 @@ _PAGE_COUNTS = {
 # What a generated `from_dict` raises on a body that breaks the schema: a missing field
 # (KeyError), a wrong-typed one (TypeError) or a malformed UUID (ValueError).
 _DECODE_ERRORS = (KeyError, TypeError, ValueError)
+_fast_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
+
+
+def load_fast_path() -> Mapping[type[Any], Callable[[bytes], Any]]:
+    """The generated fast decoders by data model, imported (with msgspec) on the first call.
+
+    The clients call it when they are built, so that the import (about 5 ms) does not stall
+    the first calls of many threads at once; `import cloudcx` alone does not pay for it.
+    """
+    global _fast_decoders
+    if _fast_decoders is None:
+        from cloudcx_openapi.fast_path import FAST_DECODERS
+
+        _fast_decoders = FAST_DECODERS
+    return _fast_decoders
+
+
+def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
+    """`model` decoded in C by the generated fast path, or None: decode the usual way.
+
+    The fast path (`cloudcx_openapi.fast_path`) takes only a success body with every field of
+    the spec, no other field and each value in range; every other body goes through the
+    tolerant (or strict) decoder, which gives the same result for it or the typed error. The
+    two agree (tests/errors/test_fast_path_agrees.py); msgspec is loaded on the first call.
+    """
+    decode = (_fast_decoders or load_fast_path()).get(model)
+    if decode is None or not 200 <= response.status_code < 300:
+        return None
+    if "html" in response.headers.get("content-type", "").lower():
+        return None
+    decoded: M | None = decode(response.content)
+    return decoded
 
 
 def _reason(where: str, exc: Exception) -> str:
@@ -435,6 +468,10 @@ def _decoded(
     item_model: type[Decodable] | None,
 ) -> M | CloudCXError | None:
     """The decoded `data`, or the typed error (returned: see `status_error`)."""
+    if model is not None:
+        fast = _fast_decoded(response, model)
+        if fast is not None:
+            return fast
     body = _envelope_body(response)
     if isinstance(body, CloudCXError):
         return body

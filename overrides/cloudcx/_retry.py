@@ -30,7 +30,6 @@ retry at INFO, on the `cloudcx` logger; the path only, never the query or a head
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import math
@@ -130,6 +129,14 @@ def _full_jitter(upper: float) -> float:
     return random.uniform(0.0, upper)
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    # Imported here, not at module level: the sync client imports this module and must not
+    # pay for loading asyncio.
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How long to wait between attempts, and for how long to keep trying.
@@ -158,7 +165,7 @@ class RetryPolicy:
     deadline: float | None = 120.0
     jitter: Callable[[float], float] = field(default=_full_jitter, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
-    async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
+    async_sleep: Callable[[float], Awaitable[None]] = field(default=_asyncio_sleep, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def __post_init__(self) -> None:

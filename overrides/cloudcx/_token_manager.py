@@ -10,13 +10,12 @@ stated in full in `cloudcx._token_policy`.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -35,6 +34,11 @@ from ._token_policy import (
 from ._token_store import TokenStore
 from ._tokens import RequestBuilder, Token
 from ._transport_errors import raise_send_failure
+
+if TYPE_CHECKING:
+    # Imported where the async manager runs: the sync client imports this module and must not
+    # pay for loading asyncio.
+    import asyncio
 
 __all__ = [
     "AsyncSend",
@@ -268,6 +272,8 @@ class AsyncTokenManager:
         self.bind(send, build=http.build_request)
 
     def _loop_lock(self) -> asyncio.Lock:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if self._lock is None or self._lock_loop is not loop:
             if self._lock is not None and self._lock.locked():
@@ -284,6 +290,8 @@ class AsyncTokenManager:
         if left is None:
             await lock.acquire()
             return
+        import asyncio
+
         try:
             async with asyncio.timeout(left):
                 await lock.acquire()
@@ -351,6 +359,8 @@ class AsyncTokenManager:
             except httpx.HTTPError as exc:
                 raise_send_failure(exc, step.request)
         # Store I/O in a worker thread: the loop never waits on the disk.
+        import asyncio
+
         if isinstance(step, LoadStore):
             return await asyncio.to_thread(_load_store, state)
         if isinstance(step, ForgetStore):

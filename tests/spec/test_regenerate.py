@@ -142,9 +142,13 @@ def test_a_new_operation_yields_a_new_module_and_leaves_overrides_alone(tree: Pa
     # Nothing else moved: the existing operations and models are as they were.
     resources = (tree / "generated" / "cloudcx_openapi" / "resources.py").read_text()
     assert "    def get_user(\n" in resources
+    # And a fast decoder for its data model (generator/fast_path.py).
+    fast_path = (tree / "generated" / "cloudcx_openapi" / "fast_path.py").read_text()
+    assert "        User: _decode_User,\n" in fast_path
     grown = {
         "cloudcx_openapi/operations.py",
         "cloudcx_openapi/resources.py",
+        "cloudcx_openapi/fast_path.py",
         "cloudcx_openapi/models/__init__.py",
     }
     unchanged = {name: generated_after[name] for name in generated_before if name not in grown}

@@ -33,7 +33,7 @@ from cloudcx_openapi.operations import Operation, Parameter
 from .._deadline import aread_capped, call_scope, read_capped
 from .._exceptions import CloudCXError, ConfigurationError
 from .._pagination import AsyncWalk, Page, async_items, async_pages, sync_items, sync_pages
-from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope
+from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope, load_fast_path
 from .._retry import resolve_timeout
 from .._secrets import Secret
 from .._transport_errors import translate_body_error, translate_transport_error
@@ -325,6 +325,7 @@ def _page_arguments(
 class _Runner:
     def __init__(self, *, strict: bool) -> None:
         self.strict = strict
+        load_fast_path()  # now, not in the first calls of many threads at once
 
     def _raw_response(
         self,

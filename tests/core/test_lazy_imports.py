@@ -1,0 +1,41 @@
+"""The sync client's import and construction leave asyncio unloaded.
+
+asyncio is about a tenth of what `from cloudcx import CloudCX` would cost otherwise, and a sync
+caller never runs an event loop.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+LOADED = "import sys\n{statement}\nprint(sorted(m for m in ('asyncio',) if m in sys.modules))\n"
+
+
+def _loaded_after(statement: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED.format(statement=statement)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "from cloudcx import CloudCX",
+        "import cloudcx; cloudcx.RetryPolicy(); cloudcx.User",
+        "from cloudcx import CloudCX; CloudCX(base_url='http://127.0.0.1:9', api_key='k').close()",
+    ],
+)
+def test_the_sync_client_does_not_import_asyncio(statement: str) -> None:
+    assert _loaded_after(statement) == "[]"
+
+
+def test_the_probe_sees_asyncio_when_it_is_loaded() -> None:
+    # The checks above would pass vacuously if the probe could not see asyncio at all.
+    assert _loaded_after("from cloudcx import CloudCX; import asyncio") == "['asyncio']"
