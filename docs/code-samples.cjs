@@ -25,20 +25,83 @@ function serverUrl(server) {
   );
 }
 
+/** snake_case as the generator spells resources and methods ("Call Queues" -> call_queues). */
 function snake(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .join("_")
+    .toLowerCase();
 }
 
 function exampleOf(parameter) {
   return parameter.example ?? parameter.schema?.example ?? parameter.schema?.default;
 }
 
+/** A JSON value as Python source. */
+function pythonLiteral(value) {
+  if (value === PLACEHOLDER) return "...";
+  if (value === null) return "None";
+  if (value === true || value === false) return value ? "True" : "False";
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(", ")}]`;
+  if (typeof value === "object") {
+    const items = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonLiteral(item)}`);
+    return `{${items.join(", ")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Each path parameter with its example, or `...` where the spec gives none. */
+function pathArgs(operation) {
+  return (operation.parameters ?? [])
+    .filter((parameter) => parameter.in === "path")
+    .map((parameter) => [parameter.name, exampleOf(parameter) ?? PLACEHOLDER]);
+}
+
+/** Stands for a value the reader fills in; printed bare (`...` is valid Python). */
+const PLACEHOLDER = { toString: () => "..." };
+
+/** The path with each parameter that has an example filled in ({name} is kept otherwise). */
+function filledPath(template, operation) {
+  return pathArgs(operation).reduce(
+    (url, [name, value]) =>
+      value === PLACEHOLDER ? url : url.replace(`{${name}}`, encodeURIComponent(String(value))),
+    template,
+  );
+}
+
+function resolve(node) {
+  let found = node ?? {};
+  while (found.$ref) {
+    found = found.$ref.slice(2).split("/").reduce((parent, key) => parent[key], spec);
+  }
+  return found;
+}
+
+/** A JSON body built from its schema: the required properties and those with an example or default. */
+function bodyFromSchema(schema) {
+  const standIns = { string: "...", integer: 0, number: 0, boolean: false, array: [], object: {} };
+  const required = new Set(schema.required ?? []);
+  const body = {};
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const resolved = resolve(property);
+    const known = resolved.example ?? resolved.default;
+    if (known !== undefined) body[name] = known;
+    else if (required.has(name)) body[name] = standIns[resolved.type] ?? null;
+  }
+  return body;
+}
+
 function firstBodyExample(operation) {
-  for (const [mediaType, content] of Object.entries(operation.requestBody?.content ?? {})) {
+  const contents = Object.entries(resolve(operation.requestBody).content ?? {});
+  for (const [mediaType, content] of contents) {
     const example = Object.values(content.examples ?? {})[0]?.value ?? content.example;
     if (example !== undefined) return { mediaType, example };
   }
-  return undefined;
+  // No example: a JSON body is still sent, built from the schema, so the sample works.
+  const json = contents.find(([mediaType]) => mediaType === "application/json");
+  return json ? { mediaType: json[0], example: bodyFromSchema(resolve(json[1].schema)) } : undefined;
 }
 
 function curlSample(url, method, operation, query) {
@@ -72,15 +135,18 @@ function pythonSample(spec, url, operation, query) {
       "print(response.json())",
     ].join("\n");
   }
-  const api = snake(operation.tags?.[0] ?? "default");
-  const module = snake(operation.operationId);
-  const args = query.map(([name, value]) => `${snake(name)}=${JSON.stringify(value)}`);
+  // The typed method the generator makes: cx.<first tag>.<x-cloudcx-method or operationId>.
+  const resource = snake(operation.tags?.[0] ?? "default");
+  const method = operation["x-cloudcx-method"] ?? snake(operation.operationId);
+  const bodyArgs = Object.entries(body?.mediaType === "application/json" ? body.example : {});
+  const args = [...pathArgs(operation), ...query, ...bodyArgs].map(
+    ([name, value]) => `${snake(name)}=${pythonLiteral(value)}`,
+  );
   const tokenUrl = Object.values(spec.components?.securitySchemes ?? {}).find(
     (scheme) => scheme.flows?.password?.tokenUrl,
   )?.flows.password.tokenUrl;
   return [
     "from cloudcx import CloudCX",
-    `from cloudcx_openapi.api.${api} import ${module}`,
     "",
     "with CloudCX(",
     `    base_url="${serverUrl(spec.servers[0])}",`,
@@ -88,7 +154,7 @@ function pythonSample(spec, url, operation, query) {
     '    client_id="...", client_secret="...", username="...", password="...",',
     '    # or api_key="..." instead of the four above',
     ") as cx:",
-    `    result = ${module}.sync(client=cx.client${args.map((arg) => ", " + arg).join("")})`,
+    `    result = cx.${resource}.${method}(${args.join(", ")})`,
     "    print(result)",
   ].join("\n");
 }
@@ -100,7 +166,7 @@ for (const [template, item] of Object.entries(spec.paths)) {
     const operation = item[method];
     if (!operation) continue;
     const server = operation.servers?.[0] ?? item.servers?.[0] ?? spec.servers[0];
-    const url = serverUrl(server) + template;
+    const url = serverUrl(server) + filledPath(template, operation);
     const query = (operation.parameters ?? [])
       .filter((parameter) => parameter.in === "query" && exampleOf(parameter) !== undefined)
       .map((parameter) => [parameter.name, exampleOf(parameter)]);

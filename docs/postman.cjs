@@ -113,8 +113,8 @@ function bearer(variable) {
   return { type: "bearer", bearer: [{ key: "token", value: `{{${variable}}}`, type: "string" }] };
 }
 
-/** The request's URL on `{{base}}`, keeping the converter's query parameters. */
-function urlOn(base, request) {
+/** The request's URL on `{{base}}`, keeping the converter's query and path parameters. */
+function urlOn(base, request, operation, spec) {
   const query = request.url.query ?? [];
   const search = query.filter((q) => !q.disabled).map((q) => `${q.key}=${q.value}`);
   return {
@@ -122,7 +122,26 @@ function urlOn(base, request) {
     host: [`{{${base}}}`],
     path: request.url.path,
     query,
+    // Without them Postman and newman send `:name` literally in the path.
+    variable: pathVariables(spec, operation, request),
   };
+}
+
+/** The path variables (`:name`), valued from the spec's example or default when it has one. */
+function pathVariables(spec, operation, request) {
+  const inPath = (operation.parameters ?? [])
+    .map((parameter) => resolve(spec, parameter))
+    .filter((parameter) => parameter.in === "path");
+  const inUrl = (variable) => request.url.path.includes(`:${variable.key}`);
+  return (request.url.variable ?? []).filter(inUrl).map((variable) => {
+    const parameter = inPath.find((candidate) => candidate.name === variable.key) ?? {};
+    const schema = resolve(spec, parameter.schema);
+    const named = Object.values(parameter.examples ?? {}).map((example) => resolve(spec, example).value);
+    const known = [parameter.example, ...named, schema.example, schema.default].find(
+      (value) => value !== undefined && value !== null,
+    );
+    return known === undefined ? variable : { ...variable, value: String(known) };
+  });
 }
 
 function tokenItem(spec, item) {
@@ -155,7 +174,7 @@ function tokenItem(spec, item) {
 
 function apiItems(spec, operation, item) {
   const request = item.request;
-  request.url = urlOn("baseUrl", request);
+  request.url = urlOn("baseUrl", request, operation, spec);
   const withToken = JSON.parse(JSON.stringify(item));
   withToken.request.auth = bearer("accessToken");
   withToken.event = [testEvent(responseTests(spec, operation))];

@@ -60,6 +60,48 @@ def test_a_new_operation_gets_its_requests_with_nothing_written_by_hand(tmp_path
     assert [variable["key"] for variable in collection["variable"]] == VARIABLES
 
 
+_PATH_PARAMETER_OPERATION = """  /openapi/v2/skill-group/{groupId}:
+    get:
+      operationId: getSkillGroup
+      tags: [skill groups]
+      summary: One skill group
+      description: One skill group, by ID.
+      security:
+        - apiKey: []
+      parameters:
+        - name: groupId
+          in: path
+          required: true
+          description: The group's ID.
+          schema:
+            type: integer
+          example: 7
+      responses:
+        "200":
+          description: An envelope.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/UserPageEnvelope"
+"""
+
+
+def test_a_path_parameter_is_sent_with_the_specs_example_not_as_its_name(tmp_path: Path) -> None:
+    # Without the URL's `variable` list, Postman and newman send `/skill-group/:groupId`.
+    spec = tmp_path / "path-parameter.yaml"
+    spec.write_text(SPEC.read_text().replace("paths:\n", "paths:\n" + _PATH_PARAMETER_OPERATION, 1))
+    collection = _build(tmp_path, spec)
+    _token, *api = collection["item"]
+    grown = [item for item in api if ":groupId" in item["request"]["url"]["raw"]]
+    assert len(grown) == 2  # with the access token and with the API key
+    for item in grown:
+        variables = {v["key"]: v["value"] for v in item["request"]["url"]["variable"]}
+        assert variables == {"groupId": "7"}
+    for item in api:
+        if item not in grown:
+            assert item["request"]["url"]["variable"] == []
+
+
 def _newman(collection: Path, report: Path, variables: dict[str, str]) -> Any:
     command = [node_tool("newman"), "run", str(collection), "--reporters", "cli,json"]
     command += ["--reporter-json-export", str(report), "--timeout-request", "10000"]
