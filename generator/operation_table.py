@@ -315,6 +315,7 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     api_module=f"{snake_case(str(tags[0]))}.{PythonIdentifier(operation_id, prefix='')}",
                     item_walker=item_walker,
                     page_walker=page_walker,
+                    documented_statuses=tuple(str(status) for status in operation.get("responses", {})),
                 )
             )
     seen: set[tuple[str, str]] = set()
@@ -349,7 +350,8 @@ Shape (stable: fields may be added, none renamed or removed):
   `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`); `item_walker` and
   `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
   `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
-  None when not paged).
+  None when not paged); `documented_statuses` (every response status the spec documents, as
+  written: `"200"`, `"422"`, `"4XX"`, `"default"`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -411,6 +413,7 @@ class Operation:
     api_module: str
     item_walker: str | None
     page_walker: str | None
+    documented_statuses: tuple[str, ...]
 
 '''
 

@@ -21,7 +21,8 @@ Shape (stable: fields may be added, none renamed or removed):
   `api_module` (`<tag>.<operation>` under `cloudcx_openapi.api`); `item_walker` and
   `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
   `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
-  None when not paged).
+  None when not paged); `documented_statuses` (every response status the spec documents, as
+  written: `"200"`, `"422"`, `"4XX"`, `"default"`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -83,6 +84,7 @@ class Operation:
     api_module: str
     item_walker: str | None
     page_walker: str | None
+    documented_statuses: tuple[str, ...]
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -168,6 +170,14 @@ OPERATIONS: tuple[Operation, ...] = (
         api_module="users.list_users",
         item_walker="iter",
         page_walker="iter_pages",
+        documented_statuses=(
+            "200",
+            "400",
+            "401",
+            "422",
+            "429",
+            "5XX",
+        ),
     ),
 )
 """Every resource operation of the spec, in spec order."""

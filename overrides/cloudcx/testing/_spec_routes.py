@@ -245,10 +245,30 @@ def _body(operation: Operation, request: Request) -> tuple[dict[str, Any], Respo
     return document, None
 
 
+def _documents(operation: Operation, status: int) -> bool:
+    """Whether the spec documents `status` for the operation (itself, its class, or default)."""
+    written = operation.documented_statuses
+    return str(status) in written or f"{status // 100}XX" in written or "default" in written
+
+
 def parameter_error(
     operation: Operation, path_values: Mapping[str, str], request: Request
 ) -> Response | None:
-    """The error envelope for the first parameter that breaks the spec, or None when all fit."""
+    """The error envelope for the first parameter that breaks the spec, or None when all fit.
+
+    A value out of range is a 422 only where the operation documents one; elsewhere it is the
+    400 every operation documents for a bad parameter, so a contract test never sees a status
+    the spec does not list.
+    """
+    problem = _first_parameter_error(operation, path_values, request)
+    if problem is not None and problem.status == 422 and not _documents(operation, 422):
+        return _malformed(json.loads(problem.body)["message"])
+    return problem
+
+
+def _first_parameter_error(
+    operation: Operation, path_values: Mapping[str, str], request: Request
+) -> Response | None:
     body, problem = _body(operation, request)
     if problem is not None:
         return problem
