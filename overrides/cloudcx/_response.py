@@ -433,7 +433,7 @@ def _decoded(
     model: type[M] | None,
     strict: bool,
     item_model: type[Decodable] | None,
-) -> M | None | CloudCXError:
+) -> M | CloudCXError | None:
     """The decoded `data`, or the typed error (returned: see `status_error`)."""
     body = _envelope_body(response)
     if isinstance(body, CloudCXError):
