@@ -22,6 +22,7 @@ from ._deadline import (
     CallLimits,
     aread_capped,
     bind_limits,
+    bound_borrowed_client,
     call_scope,
     check_body_cap,
     read_capped,
@@ -410,6 +411,7 @@ class CloudCX(SyncResources):
             transport: httpx.BaseTransport = retrying(self._pools[0])
             mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
         elif isinstance(connection.http_client, httpx.Client):
+            bound_borrowed_client(connection.http_client)
             pool = _BorrowedPool(_through_client(connection.http_client))
             self._pools = (pool, {})
             transport, mounts = retrying(pool), {}
@@ -609,6 +611,7 @@ class AsyncCloudCX(AsyncResources):
             transport: httpx.AsyncBaseTransport = retrying(self._pools[0])
             mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
         elif isinstance(connection.http_client, httpx.AsyncClient):
+            bound_borrowed_client(connection.http_client)
             pool = _AsyncBorrowedPool(_through_async_client(connection.http_client))
             self._pools = (pool, {})
             transport, mounts = retrying(pool), {}

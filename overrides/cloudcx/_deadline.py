@@ -42,6 +42,7 @@ __all__ = [
     "DeadlineBackend",
     "aread_capped",
     "bind_limits",
+    "bound_borrowed_client",
     "call_scope",
     "check_body_cap",
     "current_scope",
@@ -318,6 +319,22 @@ def bound_network(transport: httpx.HTTPTransport | httpx.AsyncHTTPTransport) -> 
         pool._network_backend = AsyncDeadlineBackend(cast(httpcore.AsyncNetworkBackend, inner))
     else:
         pool._network_backend = DeadlineBackend(cast(httpcore.NetworkBackend, inner))
+
+
+def bound_borrowed_client(client: httpx.Client | httpx.AsyncClient) -> None:
+    """Bound the network of a caller's `http_client=` as this library's own pools are.
+
+    Its httpx transports (default and mounted) get the bounding backend once; outside a
+    CloudCX call the backend changes nothing, so the caller's other requests are unaffected.
+    A transport of another kind is left as it is (it does its own I/O).
+    """
+    transports = [client._transport, *client._mounts.values()]
+    for transport in transports:
+        if not isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport):
+            continue
+        backend = transport._pool._network_backend
+        if not isinstance(backend, DeadlineBackend | AsyncDeadlineBackend):
+            bound_network(transport)
 
 
 def _too_large(response: httpx.Response, cap: int) -> InvalidResponseError:

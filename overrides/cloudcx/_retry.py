@@ -186,7 +186,10 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """The wait before retry number `retry` (counting from 0) when the server named none."""
-        upper = min(self.max_delay, self.base_delay * 2.0**retry)
+        # `2.0**1024` raises OverflowError, and a client with a huge `max_retries` against a
+        # server that fails at once reaches retry 1024 within its deadline; past 2**1023 the
+        # product is far over any finite `max_delay` anyway (or inf, which `min` caps).
+        upper = min(self.max_delay, self.base_delay * 2.0 ** min(retry, 1023))
         return min(upper, max(0.0, self.jitter(upper)))
 
 

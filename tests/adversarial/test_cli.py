@@ -76,8 +76,18 @@ def _never(path: str, connection: Connection) -> None:
         ["--password", PASSWORD, "users", "list"],
         ["users", "list", f"--client-secret={CLIENT_SECRET}"],
         ["users", "list", "--api-key", API_KEY],
+        ["--passw", PASSWORD, "users", "list"],
+        ["--pw", PASSWORD, "users", "list"],
+        ["users", "list", f"--cs={CLIENT_SECRET}"],
     ],
-    ids=["--password x", "--client-secret=x", "--api-key after the command"],
+    ids=[
+        "--password x",
+        "--client-secret=x",
+        "--api-key after the command",
+        "--passw x (an abbreviation)",
+        "--pw x (an unknown flag)",
+        "--cs=x (an unknown flag)",
+    ],
 )
 def test_a_secret_given_as_a_flag_is_not_echoed(environ: dict[str, str], args: list[str]) -> None:
     result = run(args, environ)

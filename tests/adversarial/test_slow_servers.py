@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from cloudcx import APITimeoutError, AsyncCloudCX, CloudCX, RetryPolicy
@@ -93,6 +94,39 @@ def test_a_dripping_api_is_bounded_by_the_call_deadline(
     finally:
         server.close()
     print(f"\nslow API ({handler.__name__}), deadline=0.8 s: gave up after {elapsed:.2f} s")
+    assert elapsed < 0.8 + _SLACK
+
+
+@pytest.mark.parametrize("handler", [_drip_head, _drip_body], ids=["headers", "body"])
+def test_a_dripping_api_is_bounded_through_the_callers_http_client(
+    handler: Callable[[str, Connection], None],
+) -> None:
+    # The caller's own client, without any timeout: the attempt bound must still apply (it
+    # dripped for 20 s, the bounds being enforced only in the library's own pools).
+    with (
+        hostile(handler) as server,
+        httpx.Client(timeout=None) as own,  # noqa: S113 - no timeout of its own, on purpose
+        CloudCX(**api_key_settings(server, timeout=0.5), http_client=own) as cx,
+    ):
+        elapsed, error = _timed(cx.users.list)
+    print(f"\nslow API ({handler.__name__}) via http_client=: gave up after {elapsed:.2f} s")
+    assert elapsed < 0.5 + _SLACK
+    assert_no_secret(error)
+
+
+@pytest.mark.anyio
+async def test_a_dripping_api_is_bounded_through_the_callers_async_http_client() -> None:
+    with hostile(_drip_body) as server:
+        settings = api_key_settings(server, timeout=10.0, retry_policy=RetryPolicy(deadline=0.8))
+        async with (
+            httpx.AsyncClient(timeout=None) as own,  # noqa: S113 - no timeout, on purpose
+            AsyncCloudCX(**settings, http_client=own) as cx,
+        ):
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                await cx.users.list()
+            elapsed = time.monotonic() - started
+    print(f"\nslow API async via http_client=, deadline=0.8 s: gave up after {elapsed:.2f} s")
     assert elapsed < 0.8 + _SLACK
 
 

@@ -48,6 +48,15 @@ def test_backoff_is_full_jitter_under_a_doubling_capped_bound() -> None:
     assert waits == [bound / 2 for bound in bounds]
 
 
+@pytest.mark.parametrize("base_delay", [0.0, 0.5, 8.0])
+def test_backoff_stays_capped_however_many_retries_came_before(base_delay: float) -> None:
+    # With max_retries=10**6 and a server that answers 503 at once, retry 1024 comes well
+    # within the deadline: 2.0**1024 raised OverflowError out of the client's call.
+    policy = RetryPolicy(base_delay=base_delay, max_delay=8.0, jitter=lambda upper: upper)
+    for retry in (1023, 1024, 10**6, 10**400):
+        assert policy.backoff(retry) == min(8.0, base_delay * 2.0**1023)
+
+
 def test_default_jitter_stays_within_its_bound() -> None:
     policy = RetryPolicy()
     waits = [policy.backoff(3) for _ in range(200)]

@@ -69,11 +69,36 @@ _SECRET_FLAG = re.compile(
 )
 
 
-def _secret_values(argv: Sequence[str]) -> list[str]:
-    """The values given to secret-looking flags in `argv` (`--password x`, `--password=x`)."""
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every flag `parser` and its subcommands' parsers know (`--profile`, `-h`...)."""
+    known: set[str] = set()
+    for action in parser._actions:
+        known.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                known |= _option_strings(subparser)
+    return known
+
+
+def _unknown_flag(arg: str, known: set[str]) -> re.Match[str] | None:
+    """`arg` as a flag that is neither one of `known` nor an abbreviation of one, else None.
+
+    Whatever such a flag meant (`--passw`, `--pw`, `--cs=...`), its value could be a secret.
+    """
+    match = re.match(r"^(?P<flag>--?[^-=\s][^=]*)(?:=(?P<inline>.*))?$", arg, re.S)
+    if match is None or any(option.startswith(match.group("flag")) for option in known):
+        return None
+    return match
+
+
+def _secret_values(argv: Sequence[str], known: set[str]) -> list[str]:
+    """The values given to secret-looking or unknown flags in `argv` (`--password x`, `--pw=x`).
+
+    `known`: the parser's own flags, whose values are not secret.
+    """
     values: list[str] = []
     for index, arg in enumerate(argv):
-        match = _SECRET_FLAG.match(arg)
+        match = _SECRET_FLAG.match(arg) or _unknown_flag(arg, known)
         if match is None:
             continue
         if match.group("inline"):
@@ -91,14 +116,15 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
     """
     words = list(sys.argv[1:] if argv is None else argv)
     errors = io.StringIO()
+    parser = build_parser()
     try:
         with contextlib.redirect_stderr(errors):
-            return build_parser().parse_args(words)
+            return parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, or a usage error (code 2)
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else EXIT_USAGE
     finally:
         text = errors.getvalue()
-        for value in sorted(_secret_values(words), key=len, reverse=True):
+        for value in sorted(_secret_values(words, _option_strings(parser)), key=len, reverse=True):
             if value:
                 text = text.replace(value, "***")
         sys.stderr.write(visible_lines(text))
