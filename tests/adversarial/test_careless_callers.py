@@ -136,6 +136,17 @@ async def test_a_bad_call_argument_names_itself_async(arguments: dict[str, Any])
             await cx.users.list(**arguments)
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "concurrency", [-(10**5000), 0, "x" * 1000], ids=["-10**5000", "0", "long"]
+)
+async def test_a_bad_concurrency_names_itself_and_is_not_echoed_whole(concurrency: Any) -> None:
+    async with AsyncCloudCX(**_BASE) as cx:
+        with pytest.raises(ConfigurationError, match="concurrency") as caught:
+            cx.users.iter(concurrency=concurrency)
+    assert len(str(caught.value)) < 200
+
+
 def test_a_token_out_of_range_is_refused_by_name() -> None:
     far = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
     with pytest.raises(ConfigurationError, match="expires_at"):

@@ -111,15 +111,18 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _got(parameter: Parameter, value: object) -> str:
-    """`, got <value>` for a message, or nothing for a secret (its value is never shown)."""
-    if parameter.secret:
-        return ""
+def _shown(value: object) -> str:
+    """`, got <value>` for a message, cut short; nothing for an int too long to print."""
     try:
         shown = repr(value)
     except ValueError:  # an int too long to print
         return ""
     return f", got {shown[:80]}"
+
+
+def _got(parameter: Parameter, value: object) -> str:
+    """`, got <value>` for a message, or nothing for a secret (its value is never shown)."""
+    return "" if parameter.secret else _shown(value)
 
 
 def _got_type(value: object) -> str:
@@ -294,7 +297,7 @@ def _plan(operation: Operation) -> _Plan:
 
 def _positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"{name} must be an integer >= 1, got {value!r}")
+        raise ConfigurationError(f"{name} must be an integer >= 1{_shown(value)}")
     return value
 
 
