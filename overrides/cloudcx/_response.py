@@ -41,7 +41,6 @@ __all__ = [
     "json_or_none",
     "load_fast_path",
     "mask_secrets",
-    "raise_for_status",
     "redirect_error",
     "server_text",
     "status_error",
@@ -265,16 +264,6 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
         url=describe_url(response.request.url),
         request_id=request_id_from(response.headers),
     )
-
-
-def raise_for_status(response: httpx.Response) -> None:
-    """Raise the typed error for a non-2xx response; return quietly for a 2xx.
-
-    See `status_error`.
-    """
-    error = status_error(response)
-    if error is not None:
-        raise error
 
 
 def status_error(response: httpx.Response) -> CloudCXError | None:
