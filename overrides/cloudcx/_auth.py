@@ -19,6 +19,7 @@ import httpx
 from ._config import ClientConfig, check_credential_url, same_origin
 from ._deadline import aread_capped, read_capped
 from ._exceptions import AuthenticationError, ConfigurationError, request_id_from
+from ._oauth import Token
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
     describe_url,
@@ -29,7 +30,6 @@ from ._response import (
 from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_policy import Clock
 from ._token_store import TokenStore
-from ._tokens import Token
 
 __all__ = [
     "ApiKeyAuth",

@@ -31,6 +31,7 @@ from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
 from ._loop_guard import LoopGuard
+from ._oauth import Token
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
 from ._retry import (
@@ -43,7 +44,6 @@ from ._retry import (
 )
 from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_store import TokenStore
-from ._tokens import Token
 from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
 from .resources._runner import AsyncRunner, SyncRunner

@@ -22,6 +22,7 @@ import httpx
 from ._config import ClientConfig
 from ._deadline import remaining_time
 from ._exceptions import APITimeoutError, ConfigurationError
+from ._oauth import RequestBuilder, Token
 from ._token_policy import (
     Announce,
     Clock,
@@ -32,7 +33,6 @@ from ._token_policy import (
     TokenState,
 )
 from ._token_store import TokenStore
-from ._tokens import RequestBuilder, Token
 from ._transport_errors import raise_send_failure
 
 if TYPE_CHECKING:

@@ -50,16 +50,16 @@ import httpx
 
 from ._config import ClientConfig, check_credential_url
 from ._exceptions import AuthenticationError
-from ._response import describe_url
-from ._secrets import Secret
-from ._token_store import TokenStore, token_store_key
-from ._tokens import (
+from ._oauth import (
     RequestBuilder,
     Token,
     build_token_request,
     parse_token_response,
     password_needed,
 )
+from ._response import describe_url
+from ._secrets import Secret
+from ._token_store import TokenStore, token_store_key
 
 __all__ = [
     "SHORT_TOKEN_FRACTION",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ._exceptions import ConfigurationError
-from ._tokens import Token
+from ._oauth import Token
 
 try:  # POSIX only: serialises read-modify-write between processes (two CLI runs at once).
     import fcntl

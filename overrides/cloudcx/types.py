@@ -3,6 +3,6 @@
 from cloudcx_openapi.models.user import User
 from cloudcx_openapi.models.user_page import UserPage
 
-from ._tokens import Token
+from ._oauth import Token
 
 __all__ = ["Token", "User", "UserPage"]

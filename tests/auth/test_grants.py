@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from cloudcx import InvalidResponseError, RateLimitError, Secret, ServerError, Token
-from cloudcx._tokens import jwt_expiry, parse_token_response
+from cloudcx._oauth import jwt_expiry, parse_token_response
 from cloudcx.testing import Fault
 
 from ._support import FakeClock, SimFactory, async_client, grant_types, sync_client
