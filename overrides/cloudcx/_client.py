@@ -15,7 +15,7 @@ import httpx
 
 from cloudcx_openapi.resources import AsyncResources, SyncResources
 
-from ._auth import build_async_auth, build_sync_auth
+from ._auth import AsyncTokenHook, LoopGuard, SyncTokenHook, TokenAuth, build_auth
 from ._config import ClientConfig, build_ssl_context, resolve_config
 from ._deadline import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -30,7 +30,6 @@ from ._deadline import (
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
-from ._loop_guard import LoopGuard
 from ._oauth import Token
 from ._proxy import ProxySetting, transports
 from ._response import describe_url
@@ -42,7 +41,6 @@ from ._retry import (
     resolve_timeout,
     retry_transport,
 )
-from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_store import TokenStore
 from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
@@ -282,7 +280,7 @@ class CloudCX(SyncResources):
     to `base_url` + `/oauth/token`; given, it is the endpoint's full URL (one without a path is
     refused). `verify` takes `True` (default), a CA bundle path (`str` or `os.PathLike`) or an
     `ssl.SSLContext`; plain `http://` to a host that is not loopback needs
-    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._token_policy`.
+    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._auth`.
 
     Failures: `timeout` (seconds, or an `httpx.Timeout`; default connect 5 s, read 30 s) can
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
@@ -327,7 +325,7 @@ class CloudCX(SyncResources):
         config: The resolved configuration (secrets masked).
     """
 
-    _tokens: SyncTokenManager | None
+    _tokens: TokenAuth | None
     _http: _Client
     _auth: httpx.Auth
     _connection: _Connection
@@ -372,7 +370,7 @@ class CloudCX(SyncResources):
             allow_insecure_http=allow_insecure_http,
             saved_token=token is not None or token_store is not None,
         )
-        auth, self._tokens = build_sync_auth(
+        auth, self._tokens = build_auth(
             self.config,
             token=token,
             on_token=on_token,
@@ -527,7 +525,7 @@ class AsyncCloudCX(AsyncResources):
         config: The resolved configuration (secrets masked).
     """
 
-    _tokens: AsyncTokenManager | None
+    _tokens: TokenAuth | None
     _http: _AsyncClient
     _auth: httpx.Auth
     _connection: _Connection
@@ -570,8 +568,9 @@ class AsyncCloudCX(AsyncResources):
             allow_insecure_http=allow_insecure_http,
             saved_token=token is not None or token_store is not None,
         )
-        auth, self._tokens = build_async_auth(
+        auth, self._tokens = build_auth(
             self.config,
+            asynchronous=True,
             token=token,
             on_token=on_token,
             token_store=token_store,
@@ -681,7 +680,7 @@ class AsyncCloudCX(AsyncResources):
         if self._http.unusable:
             raise ClientClosedError("the client is closed: create a new one")
         with call_scope(self._http):
-            return await self._tokens.get()
+            return await self._tokens.aget()
 
     async def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""

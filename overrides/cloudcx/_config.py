@@ -7,11 +7,14 @@ setting (and the environment variable) the caller must fix.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
 import ssl
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 import httpx
@@ -24,6 +27,9 @@ __all__ = [
     "ClientConfig",
     "build_ssl_context",
     "check_credential_url",
+    "check_token_fields",
+    "check_token_options",
+    "check_token_store_path",
     "is_loopback_host",
     "overridden_by_explicit",
     "resolve_config",
@@ -382,3 +388,108 @@ def resolve_config(
         allow_insecure_http=allow_insecure_http,
         ignored_env_vars=ignored_env_vars,
     )
+
+
+# --- token options: the password grant's token cache, `Token` values, token store paths ---
+
+# A week: far beyond any token's lifetime, far within a float's (and a clock's) range.
+_MAX_SKEW = 7 * 24 * 3600.0
+
+
+def check_token_options(
+    config: ClientConfig,
+    *,
+    token: object,
+    on_token: object,
+    token_store: object,
+    refresh_skew: object,
+    asynchronous: bool,
+) -> float:
+    """Check a client's token options; return `refresh_skew` in seconds.
+
+    Raises:
+        ConfigurationError: an option is of the wrong type, an async `on_token` hook is given to
+            a sync client, or a token option is given with an API key.
+    """
+    from ._oauth import Token  # imported here: `_oauth` reads `ClientConfig`
+    from ._token_store import TokenStore
+
+    if not asynchronous and on_token is not None and inspect.iscoroutinefunction(on_token):
+        raise ConfigurationError("an async on_token hook needs AsyncCloudCX")
+    if isinstance(refresh_skew, bool) or not isinstance(refresh_skew, (int, float)):
+        raise ConfigurationError(
+            f"refresh_skew must be a number, not {type(refresh_skew).__name__}"
+        )
+    # Compared, not passed to math.isfinite, which raises OverflowError on 10**400.
+    if not 0 <= refresh_skew <= _MAX_SKEW or refresh_skew != refresh_skew:
+        raise ConfigurationError(
+            f"refresh_skew must be a finite number of seconds from 0 to {_MAX_SKEW:.0f}"
+        )
+    if token is not None and not isinstance(token, Token):
+        raise ConfigurationError(f"token must be a cloudcx.Token, not {type(token).__name__}")
+    if on_token is not None and not callable(on_token):
+        raise ConfigurationError("on_token must be a callable taking the new Token")
+    if token_store is not None and not isinstance(token_store, TokenStore):
+        raise ConfigurationError("token_store must have load(key), save(key, token), delete(key)")
+    if config.auth_mode == "api_key":
+        options = {"token": token, "on_token": on_token, "store": token_store}
+        given = [name for name, value in options.items() if value is not None]
+        if given:
+            raise ConfigurationError(
+                f"{', '.join(given)} only apply to the password grant; an API key is sent as is"
+            )
+    return float(refresh_skew)
+
+
+def check_token_fields(
+    access_token: object,
+    token_type: object,
+    expires_at: object,
+    refresh_token: object,
+    scope: object,
+) -> datetime | None:
+    """Check the fields of a `Token`; return `expires_at` in UTC.
+
+    Raises:
+        ConfigurationError: a field is of the wrong type, or the access token cannot go in a
+            header (the message names the field, never its value).
+    """
+    if not isinstance(access_token, Secret) or not access_token:
+        raise ConfigurationError("Token.access_token must be a non-empty Secret")
+    if not header_safe(access_token.get_secret_value()):
+        raise ConfigurationError(
+            "Token.access_token holds a space, a line break or a character outside "
+            "printable ASCII, which an HTTP header cannot carry"
+        )
+    if refresh_token is not None and not isinstance(refresh_token, Secret):
+        raise ConfigurationError("Token.refresh_token must be a Secret or None")
+    if not isinstance(token_type, str) or not token_type:
+        raise ConfigurationError("Token.token_type must be a non-empty string")
+    if scope is not None and not isinstance(scope, str):
+        raise ConfigurationError("Token.scope must be a string or None")
+    if expires_at is None:
+        return None
+    if not isinstance(expires_at, datetime) or expires_at.tzinfo is None:
+        raise ConfigurationError("Token.expires_at must be an aware datetime or None")
+    try:
+        return expires_at.astimezone(UTC)
+    except OverflowError:
+        raise ConfigurationError("Token.expires_at is out of range") from None
+
+
+def check_token_store_path(path: object) -> Path:
+    """Check a `FileTokenStore` path; return it as a `Path`.
+
+    Raises:
+        ConfigurationError: the path is not a str or path, or the file system cannot hold it.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigurationError(f"path must be a str or a path, not {type(path).__name__}")
+    checked = Path(path)
+    try:
+        os.fsencode(checked)
+    except UnicodeEncodeError:
+        raise ConfigurationError("path holds a character the file system cannot encode") from None
+    if "\0" in str(checked):
+        raise ConfigurationError("path holds a NUL character")
+    return checked

@@ -27,7 +27,7 @@ from cloudcx_openapi.models.refresh_token_grant_request import RefreshTokenGrant
 from cloudcx_openapi.models.token_response import TokenResponse
 from cloudcx_openapi.types import UNSET, Unset
 
-from ._config import ClientConfig
+from ._config import ClientConfig, check_token_fields
 from ._exceptions import (
     AuthenticationError,
     CloudCXError,
@@ -102,28 +102,11 @@ class Token:
     scope: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.access_token, Secret) or not self.access_token:
-            raise ConfigurationError("Token.access_token must be a non-empty Secret")
-        if not header_safe(self.access_token.get_secret_value()):
-            raise ConfigurationError(
-                "Token.access_token holds a space, a line break or a character outside "
-                "printable ASCII, which an HTTP header cannot carry"
-            )
-        if self.refresh_token is not None and not isinstance(self.refresh_token, Secret):
-            raise ConfigurationError("Token.refresh_token must be a Secret or None")
-        if not isinstance(self.token_type, str) or not self.token_type:
-            raise ConfigurationError("Token.token_type must be a non-empty string")
-        if self.scope is not None and not isinstance(self.scope, str):
-            raise ConfigurationError("Token.scope must be a string or None")
-        if self.expires_at is not None:
-            if not isinstance(self.expires_at, datetime) or self.expires_at.tzinfo is None:
-                raise ConfigurationError("Token.expires_at must be an aware datetime or None")
-            # Frozen dataclass: normalise through object.__setattr__, once, at construction.
-            try:
-                utc = self.expires_at.astimezone(UTC)
-            except OverflowError:
-                raise ConfigurationError("Token.expires_at is out of range") from None
-            object.__setattr__(self, "expires_at", utc)
+        # Frozen dataclass: `expires_at` is normalised to UTC once, at construction.
+        expires_at = check_token_fields(
+            self.access_token, self.token_type, self.expires_at, self.refresh_token, self.scope
+        )
+        object.__setattr__(self, "expires_at", expires_at)
 
     def remaining(self, now: datetime | None = None) -> float | None:
         """Seconds of life left by the wall clock (negative once expired); `None` if unknown.

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ._config import check_token_store_path
 from ._exceptions import ConfigurationError
 from ._oauth import Token
 
@@ -91,17 +92,7 @@ class FileTokenStore:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        if path is not None and not isinstance(path, (str, os.PathLike)):
-            raise ConfigurationError(f"path must be a str or a path, not {type(path).__name__}")
-        self.path = Path(path) if path is not None else default_token_path()
-        try:
-            os.fsencode(self.path)
-        except UnicodeEncodeError:
-            raise ConfigurationError(
-                "path holds a character the file system cannot encode"
-            ) from None
-        if "\0" in str(self.path):
-            raise ConfigurationError("path holds a NUL character")
+        self.path = check_token_store_path(path if path is not None else default_token_path())
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:

@@ -160,7 +160,7 @@ def test_a_hostile_token_store_file_reads_as_empty(tmp_path: Path, kind: str) ->
     with hostile(handler) as server:
         settings = password_settings(server)
         with CloudCX(**settings) as probe:
-            key = probe._tokens._state.store_key  # type: ignore[union-attr]
+            key = probe._tokens._cache.store_key  # type: ignore[union-attr]
         store = FileTokenStore(_store_file(tmp_path, kind, key))
         started = time.perf_counter()
         assert store.load(key) is None

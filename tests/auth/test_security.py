@@ -27,8 +27,8 @@ from cloudcx import (
     Secret,
     Token,
 )
+from cloudcx._auth import TokenCache
 from cloudcx._config import ClientConfig, build_ssl_context
-from cloudcx._token_manager import SyncTokenManager
 from cloudcx.testing import Fault, Simulator
 
 from ._support import (
@@ -279,15 +279,14 @@ def test_token_url_is_checked_again_when_the_request_is_built() -> None:
         password=Secret("p"),
     )
     sent: list[httpx.Request] = []
-    manager = SyncTokenManager(config)
+    cache = TokenCache(config)
 
     def send(request: httpx.Request) -> httpx.Response:
         sent.append(request)
         return httpx.Response(500, request=request)
 
-    manager.bind(send)
     with pytest.raises(InsecureTransportError):
-        manager.get()
+        cache.get(send)
     assert sent == []
 
 
