@@ -86,18 +86,9 @@ if TYPE_CHECKING:
     import asyncio
 
 __all__ = [
-    "SHORT_TOKEN_FRACTION",
     "ApiKeyAuth",
-    "AsyncSend",
     "AsyncTokenHook",
-    "Clock",
-    "ForgetStore",
-    "LoadStore",
     "LoopGuard",
-    "SaveToken",
-    "SendRequest",
-    "Step",
-    "SyncSend",
     "SyncTokenHook",
     "TokenAuth",
     "TokenCache",
@@ -113,7 +104,7 @@ SyncTokenHook = Callable[[Token], None]
 AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
 
 #: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
-SHORT_TOKEN_FRACTION = 0.1
+_SHORT_TOKEN_FRACTION = 0.1
 
 
 # --- the plan's steps ----------------------------------------------------------------------
@@ -179,15 +170,6 @@ def _replay(exc: Exception) -> Exception:
     clone.__cause__ = exc.__cause__
     clone.__traceback__ = None
     return clone
-
-
-def _should_fall_back(exc: AuthenticationError) -> bool:
-    """Tell whether the password grant is worth a try after a refused refresh grant.
-
-    Yes for anything but a refused client (`invalid_client`), which the password grant would
-    meet as well: `invalid_grant` (expired or revoked refresh token), `unsupported_grant_type`...
-    """
-    return exc.error != "invalid_client"
 
 
 def _lock_timeout() -> APITimeoutError:
@@ -273,7 +255,7 @@ class TokenCache:
     # --- decisions, without I/O
 
     def _margin(self, lifetime: float) -> float:
-        return max(0.0, min(self.skew, lifetime * SHORT_TOKEN_FRACTION))
+        return max(0.0, min(self.skew, lifetime * _SHORT_TOKEN_FRACTION))
 
     def usable(self) -> Token | None:
         """The cached token, if it is not due for renewal."""
@@ -349,8 +331,8 @@ class TokenCache:
         stored token and raises `ConfigurationError`.
         """
         if self._store_pending and self.store is not None:
-            self._store_pending = False
             loaded: Token | None = _result((yield LoadStore()))
+            self._store_pending = False
             if loaded is not None and self._adopt_known(loaded):
                 log.debug("reusing the access token from the token store")
                 return loaded, False
@@ -362,7 +344,9 @@ class TokenCache:
             try:
                 return (yield from self._grant(refresh, build))
             except AuthenticationError as exc:
-                if not _should_fall_back(exc):
+                # The password grant is worth a try after any refusal (`invalid_grant`: expired
+                # or revoked) but of the client itself, which it would meet as well.
+                if exc.error == "invalid_client":
                     raise
                 log.debug("the refresh token was refused (%s); using the password grant", exc.error)
                 self._refresh_token = None
@@ -798,7 +782,7 @@ class TokenAuth(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         """Attach a token; on 401, renew it once and resend; a second 401 raises."""
         self._guard.check(request)
-        token = self.get()
+        token = self._cache.usable() or self.get()
         _authorize(request, token, self._config)
         response = yield request
         if response.status_code != 401:
@@ -817,7 +801,7 @@ class TokenAuth(httpx.Auth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Attach a token; on 401, renew it once and resend; a second 401 raises."""
         self._guard.check(request)
-        token = await self.aget()
+        token = self._cache.usable() or await self.aget()
         _authorize(request, token, self._config)
         response = yield request
         if response.status_code != 401:
