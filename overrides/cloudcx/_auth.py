@@ -741,10 +741,10 @@ class TokenAuth(httpx.Auth):
 
     requires_request_body = True
 
-    def __init__(self, cache: TokenCache, config: ClientConfig) -> None:
+    def __init__(self, cache: TokenCache) -> None:
         self._cache = cache
-        self._config = config
-        self._guard = _Guard(config)
+        self._config = cache.config
+        self._guard = _Guard(cache.config)
         self._send: SyncSend | None = None
         self._asend: AsyncSend | None = None
         self._build: RequestBuilder = httpx.Request
@@ -849,5 +849,5 @@ def build_auth(
     cache = TokenCache(
         config, skew=skew, clock=clock, token=token, store=token_store, on_token=on_token
     )
-    auth = TokenAuth(cache, config)
+    auth = TokenAuth(cache)
     return auth, auth
