@@ -60,12 +60,12 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     ConfigurationError,
-    request_id_from,
 )
 from ._oauth import (
     RequestBuilder,
     Token,
     build_token_request,
+    error_fields,
     parse_token_response,
     password_needed,
 )
@@ -666,10 +666,7 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
         error=error,
         error_description=detail,
         code=code,
-        status_code=response.status_code,
-        method=response.request.method,
-        url=describe_url(response.request.url),
-        request_id=request_id_from(response.headers),
+        **error_fields(response),
     )
 
 

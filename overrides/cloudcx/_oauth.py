@@ -52,6 +52,7 @@ __all__ = [
     "RequestBuilder",
     "Token",
     "build_token_request",
+    "error_fields",
     "jwt_expiry",
     "parse_token_response",
     "password_needed",
@@ -257,14 +258,24 @@ def _optional_str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def error_fields(response: httpx.Response) -> dict[str, Any]:
+    """The status, method, URL (masked) and request ID of an answer, as an error's fields."""
+    return {
+        "status_code": response.status_code,
+        "method": response.request.method,
+        "url": describe_url(response.request.url),
+        "request_id": request_id_from(response.headers),
+    }
+
+
 def _refusal(response: httpx.Response) -> AuthenticationError:
     error: str | None = None
     description: str | None = None
     body = json_or_none(response)
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         parsed = OAuthError.from_dict(body)
-        error = server_text(response, parsed.error)  # server text: it may echo a secret
-        # Server text, quoted in our message: it may echo the password or the client secret.
+        # Server text, masked: it may echo the password or the client secret.
+        error = server_text(response, parsed.error)
         description = (
             server_text(response, d) if (d := _optional_str(parsed.error_description)) else None
         )
@@ -275,20 +286,12 @@ def _refusal(response: httpx.Response) -> AuthenticationError:
         message,
         error=error,
         error_description=description,
-        status_code=response.status_code,
-        method=response.request.method,
-        url=describe_url(response.request.url),
-        request_id=request_id_from(response.headers),
+        **error_fields(response),
     )
 
 
 def _status_error(response: httpx.Response) -> CloudCXError:
     status = response.status_code
-    where = {
-        "method": response.request.method,
-        "url": describe_url(response.request.url),
-        "request_id": request_id_from(response.headers),
-    }
     if status in (400, 401, 403):
         return _refusal(response)
     if 300 <= status < 400:
@@ -297,13 +300,10 @@ def _status_error(response: httpx.Response) -> CloudCXError:
         return RateLimitError(
             "the token endpoint is rate limiting",
             retry_after=parse_retry_after(response.headers.get("retry-after")),
-            status_code=status,
-            **where,
+            **error_fields(response),
         )
     if status >= 500:
-        return ServerError(
-            f"the token endpoint failed (HTTP {status})", status_code=status, **where
-        )
+        return ServerError(f"the token endpoint failed (HTTP {status})", **error_fields(response))
     return invalid_response(
         response, f"unexpected HTTP {status} from the token endpoint", mask_body=True
     )
