@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -171,38 +172,6 @@ class _Connection:
         return CallLimits(policy.deadline, policy.clock, self.max_response_bytes)
 
 
-def _resolve(
-    *,
-    base_url: str | None,
-    api_key: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    username: str | None,
-    password: str | None,
-    token_url: str | None,
-    allow_insecure_http: bool,
-    saved_token: bool,
-) -> ClientConfig:
-    """The first step of both constructors: the settings, from the arguments and environment.
-
-    A saved token (`token=` or `token_store=`) may stand in for the password. Auth is built
-    after this and before any httpx client: its validation can fail, and there is no pool yet.
-    """
-    config = resolve_config(
-        base_url=base_url,
-        api_key=api_key,
-        client_id=client_id,
-        client_secret=client_secret,
-        username=username,
-        password=password,
-        token_url=token_url,
-        allow_insecure_http=allow_insecure_http,
-        password_optional=saved_token,
-    )
-    configure_from_env()
-    return config
-
-
 def _closed_error(request: httpx.Request) -> ClientClosedError:
     return ClientClosedError(
         f"the client is closed (request {request.method} {describe_url(request.url)}): "
@@ -306,8 +275,9 @@ class _Core:
     # per proxy pattern (None: direct). A `with_options` copy borrows them.
     _pools: Pools
 
+    @abstractmethod
     def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
-        raise NotImplementedError
+        """Open the httpx client, on `source`'s pools if given, and attach the resources."""
 
     def _open_http(
         self,
@@ -460,7 +430,7 @@ class CloudCX(_Core, SyncResources):
         strict: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.config = _resolve(
+        self.config = resolve_config(
             base_url=base_url,
             api_key=api_key,
             client_id=client_id,
@@ -469,8 +439,10 @@ class CloudCX(_Core, SyncResources):
             password=password,
             token_url=token_url,
             allow_insecure_http=allow_insecure_http,
-            saved_token=token is not None or token_store is not None,
+            # A saved token may stand in for the password.
+            password_optional=token is not None or token_store is not None,
         )
+        configure_from_env()
         auth, self._tokens = build_sync_auth(
             self.config,
             token=token,
@@ -598,7 +570,7 @@ class AsyncCloudCX(_Core, AsyncResources):
         strict: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.config = _resolve(
+        self.config = resolve_config(
             base_url=base_url,
             api_key=api_key,
             client_id=client_id,
@@ -607,8 +579,10 @@ class AsyncCloudCX(_Core, AsyncResources):
             password=password,
             token_url=token_url,
             allow_insecure_http=allow_insecure_http,
-            saved_token=token is not None or token_store is not None,
+            # A saved token may stand in for the password.
+            password_optional=token is not None or token_store is not None,
         )
+        configure_from_env()
         auth, self._tokens = build_async_auth(
             self.config,
             token=token,
