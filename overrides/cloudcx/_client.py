@@ -255,11 +255,6 @@ def _usable_tokens(tokens: _Manager | None, http: _Client | _AsyncClient) -> _Ma
     return tokens
 
 
-def _describe(config: ClientConfig, name: str) -> str:
-    who = "api_key" if config.auth_mode == "api_key" else f"password grant as {config.username!r}"
-    return f"{name}(base_url={config.base_url!r}, token_url={config.token_url!r}, auth={who})"
-
-
 class _Core:
     """What both clients decide alike: opening the httpx client, copying, the repr.
 
@@ -336,7 +331,12 @@ class _Core:
         return copy
 
     def __repr__(self) -> str:
-        return _describe(self.config, type(self).__name__)
+        config = self.config
+        who = f"password grant as {config.username!r}"
+        if config.auth_mode == "api_key":
+            who = "api_key"
+        urls = f"base_url={config.base_url!r}, token_url={config.token_url!r}"
+        return f"{type(self).__name__}({urls}, auth={who})"
 
 
 class CloudCX(_Core, SyncResources):

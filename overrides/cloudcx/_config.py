@@ -290,7 +290,7 @@ def build_ssl_context(verify: bool | str | os.PathLike[str] | ssl.SSLContext) ->
 
 MAX_TIMEOUT = 86_400.0
 """The longest timeout accepted, in seconds (a day): far beyond any call, far below what
-overflows a socket's timer (1e300 s raised OverflowError there)."""
+overflows a socket's timer (OverflowError on 1e300 s)."""
 
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """The default cap on a response body's decoded size: 32 MiB, a thousand times a full page."""

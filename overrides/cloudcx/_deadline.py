@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
@@ -250,10 +250,8 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
         await response.aclose()
 
 
-def attempt_budget(timeouts: object) -> float | None:
+def attempt_budget(timeouts: Mapping[str, object]) -> float | None:
     """How long one attempt may last: the longest of its timeouts (None: no limit)."""
-    if not isinstance(timeouts, dict):
-        return None
     values = [value for value in timeouts.values() if isinstance(value, (int, float))]
     finite = [float(value) for value in values if math.isfinite(value)]
     return max(finite) if finite else None

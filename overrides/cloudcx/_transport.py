@@ -313,7 +313,7 @@ class _Attempts:
             return
         left = max(0.001, remaining)
         # A phase without a limit gets what is left of the deadline, unless that is beyond what
-        # a socket's timer takes (a deadline of 1e12 s raised OverflowError there).
+        # a socket's timer takes (it overflows on a deadline of 1e12 s).
         unlimited = left if left <= MAX_TIMEOUT else None
         self.request.extensions["timeout"] = {
             name: unlimited if value is None else min(value, left)
