@@ -88,6 +88,7 @@ __all__ = [
     "RetryPolicy",
     "RetryTransport",
     "Routes",
+    "Verify",
     "build_transport",
     "environment_proxies",
     "logger",
