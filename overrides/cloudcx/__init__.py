@@ -30,8 +30,8 @@ from ._version import __version__
 if typing.TYPE_CHECKING:
     from ._client import DEFAULT_TIMEOUT, AsyncCloudCX, CloudCX
     from ._config import ClientConfig
-    from ._retry import RetryPolicy
     from ._token_store import FileTokenStore, TokenStore, token_store_key
+    from ._transport import RetryPolicy
     from .resources._runner import RawResponse
     from .types import Token, User, UserPage
 
@@ -43,7 +43,7 @@ _LAZY = {
     "ClientConfig": "._config",
     "RawResponse": ".resources._runner",
     "CloudCX": "._client",
-    "RetryPolicy": "._retry",
+    "RetryPolicy": "._transport",
     "FileTokenStore": "._token_store",
     "TokenStore": "._token_store",
     "token_store_key": "._token_store",

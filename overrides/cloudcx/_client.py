@@ -1,59 +1,134 @@
-"""`CloudCX` and `AsyncCloudCX`: configuration, the connection pool, and the resources."""
+"""`CloudCX` and `AsyncCloudCX`: options, the httpx client and its send guards, the resources.
+
+Also the generated client they hand out (`SharedAuthenticatedClient`) and `CLOUDCX_LOG`, the
+switch that turns the `cloudcx` logger on without code.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
-import ssl
+import sys
 import time
-from collections.abc import Awaitable, Callable
+from abc import abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NoReturn, Self, TypeVar
 
 import httpx
+from attrs import define
 
+from cloudcx_openapi.client import AuthenticatedClient
 from cloudcx_openapi.resources import AsyncResources, SyncResources
 
 from ._auth import AsyncTokenHook, LoopGuard, SyncTokenHook, TokenAuth, build_auth
-from ._config import ClientConfig, build_ssl_context, resolve_config
-from ._deadline import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    CallLimits,
-    aread_capped,
-    bind_limits,
-    bound_borrowed_client,
-    call_scope,
-    check_body_cap,
-    read_capped,
-)
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, ClientConfig, check_connection, resolve_config
+from ._deadline import CallLimits, aread_capped, bind_limits, call_scope, read_capped
 from ._exceptions import ClientClosedError, ConfigurationError
-from ._generated_client import SharedAuthenticatedClient
-from ._logging import configure_from_env
 from ._oauth import Token
-from ._proxy import ProxySetting, transports
 from ._response import describe_url
-from ._retry import (
+from ._token_store import TokenStore
+from ._transport import (
     AsyncRetryTransport,
+    Pools,
+    ProxySetting,
     RetryPolicy,
     RetryTransport,
-    async_retry_transport,
-    resolve_timeout,
-    retry_transport,
+    Verify,
+    build_transport,
+    logger,
 )
-from ._token_store import TokenStore
 from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
 from .resources._runner import AsyncRunner, SyncRunner
 
-__all__ = ["DEFAULT_TIMEOUT", "AsyncCloudCX", "CloudCX"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "LOG_ENV_VAR",
+    "AsyncCloudCX",
+    "CloudCX",
+    "SharedAuthenticatedClient",
+    "configure_from_env",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """Connect within 5 s; read, write and pool waits within 30 s."""
 
 _USER_AGENT = f"cloudcx-python/{__version__}"
 
-Verify = bool | str | os.PathLike[str] | ssl.SSLContext
+LOG_ENV_VAR = "CLOUDCX_LOG"
+"""The environment variable that turns logging on: `debug` or `info`."""
+
+_LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler `CLOUDCX_LOG` installs; its class marks it as installed."""
+
+
+def configure_from_env(environ: Mapping[str, str] | None = None) -> bool:
+    """Install a stderr handler on the `cloudcx` logger if `CLOUDCX_LOG` asks; idempotent.
+
+    `CLOUDCX_LOG=debug` (or `info`) adds one handler at that level, once per process. An
+    unknown value is ignored rather than refused: a logging switch must never stop the client
+    from working. No log line carries a secret: requests are logged by method and path, never
+    by query, header or body. Returns whether the handler is installed.
+    """
+    env = os.environ if environ is None else environ
+    level = _LOG_LEVELS.get(env.get(LOG_ENV_VAR, "").strip().lower())
+    installed = [h for h in logger.handlers if isinstance(h, _EnvHandler)]
+    if level is None:
+        return bool(installed)
+    if not installed:
+        handler = _EnvHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        logger.addHandler(handler)
+        installed.append(handler)
+    for handler in installed:
+        handler.setLevel(level)
+    logger.setLevel(level)
+    return True
+
+
+_NOT_ON_CLOUDCX_CLIENT = (
+    "() is not available on CloudCX.client: the copy it returns would drop the CloudCX client's "
+    "connection, auth and retries; "
+)
+_TIMEOUT_HINT = "set `timeout` when creating CloudCX, or pass `timeout=` to a resource call"
+_SHARED_HINT = (
+    "set them for every request on the shared httpx client instead "
+    "(cx.client.get_httpx_client(), or get_async_httpx_client() for AsyncCloudCX)"
+)
+
+
+@define
+class SharedAuthenticatedClient(AuthenticatedClient):
+    """The generated `AuthenticatedClient`, bound to a CloudCX client's httpx client.
+
+    Pass it to any generated operation (`client=cx.client`); its requests go through the CloudCX
+    client's auth, retries and pool. The generated `with_timeout`/`with_headers`/`with_cookies`
+    return an attrs copy without that httpx client: it would build a bare one of its own,
+    without CloudCX's auth (sending `Bearer ` with an empty token), retries or credential
+    checks, and `with_timeout` would also change the shared client's timeout. Here they refuse.
+    """
+
+    def with_headers(self, headers: dict[str, str]) -> NoReturn:
+        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError)."""
+        raise ConfigurationError(f"with_headers{_NOT_ON_CLOUDCX_CLIENT}{_SHARED_HINT}")
+
+    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
+        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError)."""
+        raise ConfigurationError(f"with_cookies{_NOT_ON_CLOUDCX_CLIENT}{_SHARED_HINT}")
+
+    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
+        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError).
+
+        The generated method would also change the shared client's timeout under CloudCX.
+        """
+        raise ConfigurationError(f"with_timeout{_NOT_ON_CLOUDCX_CLIENT}{_TIMEOUT_HINT}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,102 +151,23 @@ class _Connection:
 
     def validated(self, client_type: type[httpx.Client | httpx.AsyncClient]) -> _Connection:
         """These options, checked (the timeout resolved); `ConfigurationError` otherwise."""
-        if not isinstance(self.strict, bool):
-            raise ConfigurationError("strict must be True or False")
-        check_body_cap(self.max_response_bytes)
-        if self.http_client is not None:
-            if not isinstance(self.http_client, client_type):
-                raise ConfigurationError(
-                    f"http_client must be an {client_type.__module__}.{client_type.__name__}, "
-                    f"not {type(self.http_client).__name__}"
-                )
-            if self.proxy is not None or self.verify is not True:
-                raise ConfigurationError(
-                    "proxy and verify do not apply with http_client: configure them on it"
-                )
-        return dataclasses.replace(self, timeout=resolve_timeout(self.timeout))
+        timeout = check_connection(
+            timeout=self.timeout,
+            strict=self.strict,
+            trust_env=self.trust_env,
+            max_retries=self.max_retries,
+            max_response_bytes=self.max_response_bytes,
+            http_client=self.http_client,
+            client_type=client_type,
+            proxy=self.proxy,
+            verify=self.verify,
+        )
+        return dataclasses.replace(self, timeout=timeout)
 
-
-def _resolve(
-    *,
-    base_url: str | None,
-    api_key: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    username: str | None,
-    password: str | None,
-    token_url: str | None,
-    allow_insecure_http: bool,
-    saved_token: bool,
-) -> ClientConfig:
-    """The first step of both constructors: the settings, from the arguments and environment.
-
-    A saved token (`token=` or `token_store=`) may stand in for the password. Auth is built
-    after this and before any httpx client: its validation can fail, and there is no pool yet.
-    """
-    config = resolve_config(
-        base_url=base_url,
-        api_key=api_key,
-        client_id=client_id,
-        client_secret=client_secret,
-        username=username,
-        password=password,
-        token_url=token_url,
-        allow_insecure_http=allow_insecure_http,
-        password_optional=saved_token,
-    )
-    configure_from_env()
-    return config
-
-
-class _BorrowedPool(httpx.BaseTransport):
-    """A connection pool this client uses without owning it: closing this leaves it open.
-
-    The original's network transport, for a `with_options` copy; the caller's client, for
-    `http_client=`. The client's own retry transport wraps it, so its `max_retries` apply.
-    """
-
-    def __init__(self, send: Callable[[httpx.Request], httpx.Response]) -> None:
-        self._send = send
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send `request` through the pool's owner."""
-        return self._send(request)
-
-
-class _AsyncBorrowedPool(httpx.AsyncBaseTransport):
-    """The async twin of `_BorrowedPool`."""
-
-    def __init__(self, send: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> None:
-        self._send = send
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send `request` through the pool's owner."""
-        return await self._send(request)
-
-
-def _through_client(client: httpx.Client) -> Callable[[httpx.Request], httpx.Response]:
-    """Send each request through a caller's `httpx.Client`: its transport, proxies, TLS, hooks.
-
-    Its own auth is not applied (ours is, once, by the CloudCX client) and redirects are never
-    followed; the response is streamed back for the CloudCX client to read.
-    """
-
-    def send(request: httpx.Request) -> httpx.Response:
-        return client.send(request, auth=None, follow_redirects=False, stream=True)
-
-    return send
-
-
-def _through_async_client(
-    client: httpx.AsyncClient,
-) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
-    """The async twin of `_through_client`."""
-
-    async def send(request: httpx.Request) -> httpx.Response:
-        return await client.send(request, auth=None, follow_redirects=False, stream=True)
-
-    return send
+    def limits(self) -> CallLimits:
+        """The bounds every public call through the client opens its scope with."""
+        policy = self.retry_policy or RetryPolicy()
+        return CallLimits(policy.deadline, policy.clock, self.max_response_bytes)
 
 
 def _closed_error(request: httpx.Request) -> ClientClosedError:
@@ -181,19 +177,19 @@ def _closed_error(request: httpx.Request) -> ClientClosedError:
     )
 
 
-# httpx's clients, with two failures that happen before anything is sent reported as the
-# client's own errors: a closed client (httpx raises RuntimeError), and a local protocol error
-# (an illegal header value), whose httpx message may quote a credential and so is not chained.
-# Every request goes through `send`: the resources', the generated functions', token requests.
-
-
-# Every send runs in a call scope (the call deadline; see `cloudcx._deadline`), and a body
-# read here is capped at `max_response_bytes`.
-
-
 class _Client(httpx.Client):
+    """httpx's client with the send guards; every request goes through `send`.
+
+    The resources', the generated functions' and the token requests alike. Two failures that
+    happen before anything is sent are reported as the client's own errors: a closed client
+    (httpx raises RuntimeError), and a local protocol error (an illegal header value), whose
+    httpx message may quote a credential and so is not chained. Every send runs in a call scope
+    (the call deadline; see `cloudcx._deadline`), and a body read here is capped at
+    `max_response_bytes`.
+    """
+
     #: The client whose pool this one borrows (a `with_options` copy), if any.
-    owner: httpx.Client | None = None
+    owner: httpx.Client | httpx.AsyncClient | None = None
 
     @property
     def unusable(self) -> bool:
@@ -216,11 +212,13 @@ class _Client(httpx.Client):
 
 
 class _AsyncClient(httpx.AsyncClient):
-    owner: httpx.AsyncClient | None = None
+    """The async twin of `_Client`; a second event loop is refused at once, not left to hang."""
+
+    owner: httpx.Client | httpx.AsyncClient | None = None
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._loops = LoopGuard()  # a second event loop is refused at once, not left to hang
+        self._loops = LoopGuard()
 
     @property
     def unusable(self) -> bool:
@@ -242,28 +240,103 @@ class _AsyncClient(httpx.AsyncClient):
             return response
 
 
-def _bind_limits(http: httpx.Client | httpx.AsyncClient, connection: _Connection) -> None:
-    chosen = connection.retry_policy or RetryPolicy()
-    bind_limits(http, CallLimits(chosen.deadline, chosen.clock, connection.max_response_bytes))
+_Retrying = TypeVar("_Retrying", RetryTransport, AsyncRetryTransport)
 
 
-def _httpx_options(config: ClientConfig, connection: _Connection) -> dict[str, Any]:
-    return {
-        "base_url": config.base_url,
-        "timeout": connection.timeout,
-        # Never follow redirects: a redirect to another origin must not carry credentials, and
-        # the API has no redirecting endpoints.
-        "follow_redirects": False,
-        "headers": {"User-Agent": _USER_AGENT, "Accept": "application/json"},
-    }
+def _usable_tokens(tokens: TokenAuth | None, http: _Client | _AsyncClient) -> TokenAuth:
+    """The token auth `get_token` asks; refused for an API key client or a closed one."""
+    if tokens is None:
+        raise ConfigurationError("an API key client has no access token to get")
+    if http.unusable:
+        raise ClientClosedError("the client is closed: create a new one")
+    return tokens
 
 
-def _describe(config: ClientConfig, name: str) -> str:
-    who = "api_key" if config.auth_mode == "api_key" else f"password grant as {config.username!r}"
-    return f"{name}(base_url={config.base_url!r}, token_url={config.token_url!r}, auth={who})"
+class _Core:
+    """What both clients decide alike: opening the httpx client, copying, the repr.
+
+    Only the I/O-specific lines stay in `CloudCX` and `AsyncCloudCX`.
+    """
+
+    config: ClientConfig
+    _tokens: TokenAuth | None
+    _http: _Client | _AsyncClient
+    _auth: httpx.Auth
+    _connection: _Connection
+    # The networks (connection pools) under the retry transports: the default route's, and
+    # per proxy pattern (None: direct). A `with_options` copy borrows them.
+    _pools: Pools
+
+    @abstractmethod
+    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
+        """Open the httpx client, on `source`'s pools if given, and attach the resources."""
+
+    def _open_http(
+        self,
+        http_type: Callable[..., _Client | _AsyncClient],
+        kind: type[_Retrying],
+        auth: httpx.Auth,
+        connection: _Connection,
+        source: Self | None,
+    ) -> None:
+        """Open the httpx client (`_http`), on `source`'s pools if given."""
+        self._connection, self._auth = connection, auth
+        routes, self._pools = build_transport(
+            kind,
+            max_retries=connection.max_retries,
+            policy=connection.retry_policy,
+            token_url=self.config.token_url,
+            verify=connection.verify,
+            proxy=connection.proxy,
+            trust_env=connection.trust_env,
+            http_client=connection.http_client,
+            borrow=None if source is None else source._pools,
+        )
+        http = http_type(
+            base_url=self.config.base_url,
+            timeout=connection.timeout,
+            # Never follow redirects: a redirect to another origin must not carry credentials,
+            # and the API has no redirecting endpoints.
+            follow_redirects=False,
+            headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
+            transport=routes.default,
+            mounts=routes.mounts,
+            auth=auth,
+        )
+        http.owner = None if source is None else (source._http.owner or source._http)
+        bind_limits(http, connection.limits())
+        self._http = http
+
+    def _copy(
+        self,
+        client_type: type[httpx.Client | httpx.AsyncClient],
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        retry_policy: RetryPolicy | None,
+    ) -> Self:
+        changes: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_policy": retry_policy,
+        }
+        connection = dataclasses.replace(
+            self._connection, **{k: v for k, v in changes.items() if v is not None}
+        ).validated(client_type)
+        copy = object.__new__(type(self))
+        copy.config, copy._tokens = self.config, self._tokens
+        copy._connect(self._auth, connection, source=self)
+        return copy
+
+    def __repr__(self) -> str:
+        config = self.config
+        who = f"password grant as {config.username!r}"
+        if config.auth_mode == "api_key":
+            who = "api_key"
+        urls = f"base_url={config.base_url!r}, token_url={config.token_url!r}"
+        return f"{type(self).__name__}({urls}, auth={who})"
 
 
-class CloudCX(SyncResources):
+class CloudCX(_Core, SyncResources):
     """Synchronous CloudCX client.
 
     Configure it with an API key, or with the password grant (client ID, optional client
@@ -286,7 +359,7 @@ class CloudCX(SyncResources):
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
     `max_retries` times (default 2) with full-jitter backoff, honouring `Retry-After`, for API
     and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
-    overall deadline. The policy is stated in full in `cloudcx._retry`. One attempt ends within
+    overall deadline. The policy is stated in full in `cloudcx._transport`. One attempt ends within
     its longest timeout however slowly the server sends, and one call (token request, API
     request and resend together) within `retry_policy.deadline` (120 s by default).
     `max_response_bytes` (default 32 MiB) caps each response body's decoded size: a larger one
@@ -295,7 +368,7 @@ class CloudCX(SyncResources):
     Proxies: `proxy` (a URL, or an `httpx.Proxy`) sends every request through that proxy. Without
     it, and with `trust_env` (default `True`), `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
     `NO_PROXY` are honoured as httpx honours them; `trust_env=False` ignores them. API and token
-    requests alike go through the proxy and the retry policy; see `cloudcx._proxy`.
+    requests alike go through the proxy and the retry policy; see `cloudcx._transport`.
 
     Resources: every operation of the spec is a typed method, `cx.<resource>.<method>(...)`
     (generated: `cloudcx_openapi.resources`), and `cx.<resource>.with_raw_response.<method>`
@@ -327,11 +400,6 @@ class CloudCX(SyncResources):
 
     _tokens: TokenAuth | None
     _http: _Client
-    _auth: httpx.Auth
-    _connection: _Connection
-    # The networks (connection pools) under the retry transports: the default route's, and
-    # per proxy pattern (None: direct). A `with_options` copy borrows them.
-    _pools: tuple[httpx.BaseTransport, dict[str, httpx.BaseTransport | None]]
 
     def __init__(
         self,
@@ -359,7 +427,7 @@ class CloudCX(SyncResources):
         strict: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.config = _resolve(
+        self.config = resolve_config(
             base_url=base_url,
             api_key=api_key,
             client_id=client_id,
@@ -368,8 +436,10 @@ class CloudCX(SyncResources):
             password=password,
             token_url=token_url,
             allow_insecure_http=allow_insecure_http,
-            saved_token=token is not None or token_store is not None,
+            # A saved token may stand in for the password.
+            password_optional=token is not None or token_store is not None,
         )
+        configure_from_env()
         auth, self._tokens = build_auth(
             self.config,
             token=token,
@@ -391,55 +461,15 @@ class CloudCX(SyncResources):
         )
         self._connect(auth, connection.validated(httpx.Client), source=None)
 
-    def _connect(self, auth: httpx.Auth, connection: _Connection, source: CloudCX | None) -> None:
+    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
         """Open the httpx client, on `source`'s pools if given, and attach the resources."""
-        self._connection, self._auth = connection, auth
-
-        def retrying(pool: httpx.BaseTransport) -> RetryTransport:
-            return RetryTransport(
-                _BorrowedPool(pool.handle_request),
-                max_retries=connection.max_retries,
-                policy=connection.retry_policy,
-                resendable_urls=[self.config.token_url],
-            )
-
-        mounts: dict[str, httpx.BaseTransport | None]
-        if source is not None:
-            self._pools = source._pools
-            transport: httpx.BaseTransport = retrying(self._pools[0])
-            mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
-        elif isinstance(connection.http_client, httpx.Client):
-            bound_borrowed_client(connection.http_client)
-            pool = _BorrowedPool(_through_client(connection.http_client))
-            self._pools = (pool, {})
-            transport, mounts = retrying(pool), {}
-        else:
-            root, root_mounts = transports(
-                retry_transport,
-                verify=build_ssl_context(connection.verify),
-                max_retries=connection.max_retries,
-                policy=connection.retry_policy,
-                token_url=self.config.token_url,
-                proxy=connection.proxy,
-                trust_env=connection.trust_env,
-            )
-            transport, mounts = root, dict(root_mounts)
-            # The network under each retry transport: what a `with_options` copy borrows.
-            self._pools = (
-                root._transport,
-                {p: None if t is None else t._transport for p, t in root_mounts.items()},
-            )
-        options = _httpx_options(self.config, connection)
-        http = _Client(**options, transport=transport, mounts=mounts, auth=auth)
-        http.owner = None if source is None else (source._http.owner or source._http)
-        _bind_limits(http, connection)
+        self._open_http(_Client, RetryTransport, auth, connection, source)
         if self._tokens is not None and source is None:
-            self._tokens.attach(http)
-        self._http = http
+            self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
-        ).set_httpx_client(http)
-        SyncResources.__init__(self, SyncRunner(http, strict=connection.strict))
+        ).set_httpx_client(self._http)
+        SyncResources.__init__(self, SyncRunner(self._http, strict=connection.strict))
 
     def with_options(
         self,
@@ -457,18 +487,7 @@ class CloudCX(SyncResources):
         Example:
             >>> patient = cx.with_options(timeout=120, max_retries=5)  # doctest: +SKIP
         """
-        changes: dict[str, Any] = {
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "retry_policy": retry_policy,
-        }
-        connection = dataclasses.replace(
-            self._connection, **{k: v for k, v in changes.items() if v is not None}
-        ).validated(httpx.Client)
-        copy = object.__new__(type(self))
-        copy.config, copy._tokens = self.config, self._tokens
-        copy._connect(self._auth, connection, source=self)
-        return copy
+        return self._copy(httpx.Client, timeout, max_retries, retry_policy)
 
     def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.
@@ -479,12 +498,9 @@ class CloudCX(SyncResources):
             ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
-        if self._tokens is None:
-            raise ConfigurationError("an API key client has no access token to get")
-        if self._http.unusable:
-            raise ClientClosedError("the client is closed: create a new one")
+        tokens = _usable_tokens(self._tokens, self._http)
         with call_scope(self._http):
-            return self._tokens.get()
+            return tokens.get()
 
     def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""
@@ -501,11 +517,8 @@ class CloudCX(SyncResources):
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return _describe(self.config, type(self).__name__)
 
-
-class AsyncCloudCX(AsyncResources):
+class AsyncCloudCX(_Core, AsyncResources):
     """Asynchronous CloudCX client, the twin of `CloudCX`.
 
     It takes the same arguments, with the same retry, timeout, proxy and decoding behaviour,
@@ -527,9 +540,6 @@ class AsyncCloudCX(AsyncResources):
 
     _tokens: TokenAuth | None
     _http: _AsyncClient
-    _auth: httpx.Auth
-    _connection: _Connection
-    _pools: tuple[httpx.AsyncBaseTransport, dict[str, httpx.AsyncBaseTransport | None]]
 
     def __init__(
         self,
@@ -557,7 +567,7 @@ class AsyncCloudCX(AsyncResources):
         strict: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.config = _resolve(
+        self.config = resolve_config(
             base_url=base_url,
             api_key=api_key,
             client_id=client_id,
@@ -566,8 +576,10 @@ class AsyncCloudCX(AsyncResources):
             password=password,
             token_url=token_url,
             allow_insecure_http=allow_insecure_http,
-            saved_token=token is not None or token_store is not None,
+            # A saved token may stand in for the password.
+            password_optional=token is not None or token_store is not None,
         )
+        configure_from_env()
         auth, self._tokens = build_auth(
             self.config,
             asynchronous=True,
@@ -590,57 +602,15 @@ class AsyncCloudCX(AsyncResources):
         )
         self._connect(auth, connection.validated(httpx.AsyncClient), source=None)
 
-    def _connect(
-        self, auth: httpx.Auth, connection: _Connection, source: AsyncCloudCX | None
-    ) -> None:
+    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
         """Open the httpx client, on `source`'s pools if given, and attach the resources."""
-        self._connection, self._auth = connection, auth
-
-        def retrying(pool: httpx.AsyncBaseTransport) -> AsyncRetryTransport:
-            return AsyncRetryTransport(
-                _AsyncBorrowedPool(pool.handle_async_request),
-                max_retries=connection.max_retries,
-                policy=connection.retry_policy,
-                resendable_urls=[self.config.token_url],
-            )
-
-        mounts: dict[str, httpx.AsyncBaseTransport | None]
-        if source is not None:
-            self._pools = source._pools
-            transport: httpx.AsyncBaseTransport = retrying(self._pools[0])
-            mounts = {p: None if n is None else retrying(n) for p, n in self._pools[1].items()}
-        elif isinstance(connection.http_client, httpx.AsyncClient):
-            bound_borrowed_client(connection.http_client)
-            pool = _AsyncBorrowedPool(_through_async_client(connection.http_client))
-            self._pools = (pool, {})
-            transport, mounts = retrying(pool), {}
-        else:
-            root, root_mounts = transports(
-                async_retry_transport,
-                verify=build_ssl_context(connection.verify),
-                max_retries=connection.max_retries,
-                policy=connection.retry_policy,
-                token_url=self.config.token_url,
-                proxy=connection.proxy,
-                trust_env=connection.trust_env,
-            )
-            transport, mounts = root, dict(root_mounts)
-            # The network under each retry transport: what a `with_options` copy borrows.
-            self._pools = (
-                root._transport,
-                {p: None if t is None else t._transport for p, t in root_mounts.items()},
-            )
-        options = _httpx_options(self.config, connection)
-        http = _AsyncClient(**options, transport=transport, mounts=mounts, auth=auth)
-        http.owner = None if source is None else (source._http.owner or source._http)
-        _bind_limits(http, connection)
+        self._open_http(_AsyncClient, AsyncRetryTransport, auth, connection, source)
         if self._tokens is not None and source is None:
-            self._tokens.attach(http)
-        self._http = http
+            self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
-        ).set_async_httpx_client(http)
-        AsyncResources.__init__(self, AsyncRunner(http, strict=connection.strict))
+        ).set_async_httpx_client(self._http)
+        AsyncResources.__init__(self, AsyncRunner(self._http, strict=connection.strict))
 
     def with_options(
         self,
@@ -653,18 +623,7 @@ class AsyncCloudCX(AsyncResources):
 
         As `CloudCX.with_options`.
         """
-        changes: dict[str, Any] = {
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "retry_policy": retry_policy,
-        }
-        connection = dataclasses.replace(
-            self._connection, **{k: v for k, v in changes.items() if v is not None}
-        ).validated(httpx.AsyncClient)
-        copy = object.__new__(type(self))
-        copy.config, copy._tokens = self.config, self._tokens
-        copy._connect(self._auth, connection, source=self)
-        return copy
+        return self._copy(httpx.AsyncClient, timeout, max_retries, retry_policy)
 
     async def get_token(self) -> Token:
         """Return the current access token, obtaining or renewing it if needed.
@@ -675,12 +634,9 @@ class AsyncCloudCX(AsyncResources):
             ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
-        if self._tokens is None:
-            raise ConfigurationError("an API key client has no access token to get")
-        if self._http.unusable:
-            raise ClientClosedError("the client is closed: create a new one")
+        tokens = _usable_tokens(self._tokens, self._http)
         with call_scope(self._http):
-            return await self._tokens.aget()
+            return await tokens.aget()
 
     async def close(self) -> None:
         """Close the connection pool. Any later call raises `ClientClosedError`."""
@@ -696,6 +652,3 @@ class AsyncCloudCX(AsyncResources):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return _describe(self.config, type(self).__name__)

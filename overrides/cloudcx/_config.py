@@ -1,16 +1,21 @@
-"""Client configuration: explicit arguments first, then `CLOUDCX_*` environment variables.
+"""Every check of a client's arguments and settings, before any connection is opened.
 
-The result is a frozen `ClientConfig` whose secrets are `Secret` values, so printing it shows no
-credential. Validation happens here, before any connection is opened, and every error names the
-setting (and the environment variable) the caller must fix.
+The credentials and URLs: explicit arguments first, then `CLOUDCX_*` environment variables,
+resolved into a frozen `ClientConfig` whose secrets are `Secret` values, so printing it shows no
+credential. The connection settings: timeouts, retries and the retry policy's delays, proxies,
+the body cap, TLS verification and the client's other options. Every error is a
+`ConfigurationError` that names the setting (and the environment variable) the caller must fix,
+never a secret's value.
 """
 
 from __future__ import annotations
 
 import inspect
 import ipaddress
+import math
 import os
 import ssl
+import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,16 +28,24 @@ from ._exceptions import ConfigurationError, InsecureTransportError
 from ._secrets import Secret, header_safe
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "ENV_VARS",
+    "MAX_TIMEOUT",
     "ClientConfig",
     "build_ssl_context",
+    "check_body_cap",
+    "check_connection",
     "check_credential_url",
+    "check_max_retries",
+    "check_proxy",
+    "check_retry_delays",
     "check_token_fields",
     "check_token_options",
     "check_token_store_path",
     "is_loopback_host",
     "overridden_by_explicit",
     "resolve_config",
+    "resolve_timeout",
     "same_origin",
 ]
 
@@ -277,6 +290,158 @@ def build_ssl_context(verify: bool | str | os.PathLike[str] | ssl.SSLContext) ->
         "`verify` must be True, False, a CA bundle path or an ssl.SSLContext, "
         f"not {type(verify).__name__}"
     )
+
+
+# --- The connection settings: timeouts, retries, proxies, body cap, options of the client ---
+
+MAX_TIMEOUT = 86_400.0
+"""The longest timeout accepted, in seconds (a day): far beyond any call, far below what
+overflows a socket's timer (OverflowError on 1e300 s)."""
+
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The default cap on a response body's decoded size: 32 MiB, a thousand times a full page."""
+
+_MAX_BODY_CAP = 1 << 40
+
+
+def _finite(value: object) -> bool:
+    """Whether `value` is a real, finite number (a bool is not one).
+
+    An int is compared with the largest float rather than passed to `math.isfinite`, which
+    raises OverflowError on one beyond a float's range (10**400).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= sys.float_info.max
+    return math.isfinite(value)
+
+
+def _timeout_seconds(value: object) -> bool:
+    """Whether `value` is a usable timeout in seconds: finite, > 0, within what a socket takes."""
+    return _finite(value) and 0 < value <= MAX_TIMEOUT  # type: ignore[operator]
+
+
+def resolve_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    """Check a client's or a call's `timeout` (seconds for every phase, or an `httpx.Timeout`).
+
+    A number must be finite, > 0 and at most `MAX_TIMEOUT`; so must each phase of an
+    `httpx.Timeout`, or be None (no limit). Anything else is a `ConfigurationError`: a negative
+    or infinite value would otherwise fail deep in the socket layer.
+    """
+    if isinstance(timeout, httpx.Timeout):
+        phases = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        for name, value in phases.items():
+            if value is not None and not _timeout_seconds(value):
+                raise ConfigurationError(
+                    f"timeout: the httpx.Timeout's {name} must be None or a number of seconds"
+                    f" > 0 and <= {MAX_TIMEOUT:.0f}"
+                )
+        return timeout
+    if not _timeout_seconds(timeout):
+        raise ConfigurationError(
+            f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT:.0f}, or an httpx.Timeout"
+        )
+    return httpx.Timeout(float(timeout))
+
+
+def check_retry_delays(
+    *, base_delay: object, max_delay: object, max_retry_after: object, deadline: object
+) -> None:
+    """Check a `RetryPolicy`'s numbers: finite seconds >= 0, and a deadline > 0 or None.
+
+    NaN passes every `< 0` test and poisons each comparison after it (a NaN deadline would
+    shrink every timeout to 1 ms), and infinity makes a wait endless: only finite numbers. A
+    value is never quoted: the repr of a 5,000-digit int raises ValueError.
+    """
+    delays = {"base_delay": base_delay, "max_delay": max_delay, "max_retry_after": max_retry_after}
+    for name, value in delays.items():
+        if not _finite(value) or value < 0:  # type: ignore[operator]
+            raise ConfigurationError(f"RetryPolicy.{name} must be a finite number of seconds >= 0")
+    if deadline is not None and (not _finite(deadline) or deadline <= 0):  # type: ignore[operator]
+        raise ConfigurationError(
+            "RetryPolicy.deadline must be a finite number of seconds > 0, or None"
+        )
+
+
+def check_max_retries(value: object) -> int:
+    """Check `max_retries`: an integer >= 0 (retries after the first attempt)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError("max_retries must be an integer >= 0")
+    return value
+
+
+def check_body_cap(value: object) -> int:
+    """Check `max_response_bytes`: an integer of bytes, >= 1 (the value is never quoted)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_BODY_CAP:
+        raise ConfigurationError(
+            f"max_response_bytes must be an integer number of bytes from 1 to {_MAX_BODY_CAP}"
+        )
+    return value
+
+
+def check_proxy(value: object, where: str) -> httpx.Proxy:
+    """Check one proxy setting; the message never quotes the URL (it may hold a password)."""
+    if isinstance(value, httpx.Proxy):
+        return value
+    if not isinstance(value, (str, httpx.URL)):
+        raise ConfigurationError(
+            f"{where} must be a URL (str or httpx.URL) or an httpx.Proxy, "
+            f"got {type(value).__name__}"
+        )
+    try:
+        return httpx.Proxy(value)
+    except (ValueError, httpx.InvalidURL):
+        pass
+    # Raised outside the `except`, so not even as `__context__`: httpx's message quotes the
+    # URL, credentials and all.
+    raise ConfigurationError(
+        f"{where} is not a usable proxy URL: it must start with http://, https://, "
+        "socks5:// or socks5h://"
+    )
+
+
+def check_connection(
+    *,
+    timeout: float | httpx.Timeout,
+    strict: object,
+    trust_env: object,
+    max_retries: object,
+    max_response_bytes: object,
+    http_client: object,
+    client_type: type[httpx.Client | httpx.AsyncClient],
+    proxy: object,
+    verify: object,
+) -> httpx.Timeout:
+    """Check a client's connection options before any pool exists; return the timeout resolved.
+
+    `client_type` is the httpx client `http_client` must be (`httpx.Client` for `CloudCX`,
+    `httpx.AsyncClient` for `AsyncCloudCX`); with one, `proxy` and `verify` are refused, as
+    they are the caller's client's to set.
+    """
+    if not isinstance(strict, bool):
+        raise ConfigurationError("strict must be True or False")
+    check_body_cap(max_response_bytes)
+    if http_client is not None:
+        if not isinstance(http_client, client_type):
+            raise ConfigurationError(
+                f"http_client must be an {client_type.__module__}.{client_type.__name__}, "
+                f"not {type(http_client).__name__}"
+            )
+        if proxy is not None or verify is not True:
+            raise ConfigurationError(
+                "proxy and verify do not apply with http_client: configure them on it"
+            )
+    resolved = resolve_timeout(timeout)
+    check_max_retries(max_retries)
+    if not isinstance(trust_env, bool):
+        raise ConfigurationError(f"trust_env must be True or False, got {trust_env!r}")
+    return resolved
 
 
 def resolve_config(

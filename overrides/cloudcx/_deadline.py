@@ -1,4 +1,4 @@
-"""Whole-call and whole-attempt time bounds, and the capped body read.
+"""The call scope (one public call's time budget) and the capped body read.
 
 httpx's timeouts count per phase and per read: a server that sends one byte just inside the read
 timeout keeps a request alive for ever. Two bounds make time real:
@@ -10,10 +10,9 @@ timeout keeps a request alive for ever. Two bounds make time real:
 * The attempt bound: one attempt (connect, send, headers and body) ends within the longest of
   its timeouts (30 s by default), however the server spaces its bytes.
 
-Both are enforced in the network layer (`DeadlineBackend`, wrapped around httpcore's): every
-connect, read and write waits at most until the nearer bound, and one that starts after it fails
-at once with a timeout. So a slow-drip server meets the bound to the millisecond, in the headers
-as in the body, sync and async.
+The scope holds both; the network layer enforces them (`cloudcx._transport`): every connect,
+read and write waits at most until the nearer bound, and one that starts after it fails at once
+with a timeout, in the headers as in the body, sync and async.
 
 The body cap: `read_capped` reads a response body in small raw chunks and counts the decoded
 (decompressed) bytes, ending the read as soon as they pass the client's `max_response_bytes`:
@@ -24,51 +23,31 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Any, cast
 
-import httpcore
 import httpx
 
-from ._exceptions import ConfigurationError, InvalidResponseError
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, MAX_TIMEOUT
+from ._exceptions import InvalidResponseError
 
 __all__ = [
-    "DEFAULT_MAX_RESPONSE_BYTES",
-    "AsyncDeadlineBackend",
     "CallLimits",
     "CallScope",
-    "DeadlineBackend",
     "aread_capped",
+    "attempt_budget",
     "bind_limits",
-    "bound_borrowed_client",
     "call_scope",
-    "check_body_cap",
     "current_scope",
     "read_capped",
     "remaining_time",
 ]
 
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
-"""The default cap on a response body's decoded size: 32 MiB, a thousand times a full page."""
-
-_MAX_BODY_CAP = 1 << 40
-# Beyond a day, a bound is no bound: a socket's or a lock's timer overflows on 1e300 seconds.
-_FAR = 86_400.0
 # Raw bytes of a compressed body decoded at a time: a deflate bomb inflates about 1,000-fold,
 # so one step holds at most about 1 MB of decoded data beyond the cap. An uncompressed body is
 # read in the chunks the network gives.
 _RAW_CHUNK = 1024
-
-
-def check_body_cap(value: object) -> int:
-    """Validate `max_response_bytes`: an integer of bytes, >= 1 (the value is never quoted)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_BODY_CAP:
-        raise ConfigurationError(
-            f"max_response_bytes must be an integer number of bytes from 1 to {_MAX_BODY_CAP}"
-        )
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +118,7 @@ def remaining_time() -> float | None:
     """Seconds left in the call in progress (clamped at 0); None without a (near) deadline."""
     scope = _SCOPE.get()
     left = None if scope is None else scope.remaining()
-    return None if left is None or left > _FAR else max(0.0, left)
+    return None if left is None or left > MAX_TIMEOUT else max(0.0, left)
 
 
 class call_scope:
@@ -168,173 +147,6 @@ class call_scope:
         if self._reset is not None:
             _SCOPE.reset(self._reset)
             self._reset = None
-
-
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
-    """`timeout` shrunk to what is left of the current bounds; `error` if nothing is left."""
-    scope = _SCOPE.get()
-    if scope is None:
-        return timeout
-    ends_at = scope.io_ends_at()
-    if ends_at is None:
-        return timeout
-    left = ends_at - scope.clock()
-    if left <= 0:
-        raise error("the time allowed for the attempt or the call ran out")
-    if left > _FAR:
-        return timeout  # a far deadline: a socket's timer would overflow on it
-    return left if timeout is None else min(timeout, left)
-
-
-class _Stream(httpcore.NetworkStream):
-    """A network stream whose every read and write ends by the current bounds."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    """The async twin of `_Stream`."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-_SocketOptions = Iterable[Any] | None
-
-
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's network backend, with every wait bounded by the current `CallScope`."""
-
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: _SocketOptions = None,
-    ) -> httpcore.NetworkStream:
-        """Connect within the bounds; the stream keeps reading and writing within them."""
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
-        return _Stream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: _SocketOptions = None
-    ) -> httpcore.NetworkStream:
-        """Connect within the bounds (a Unix socket)."""
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_unix_socket(path, bounded, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        """Sleep, as the wrapped backend does."""
-        self._inner.sleep(seconds)
-
-
-class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
-    """The async twin of `DeadlineBackend`."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self._inner = inner
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: _SocketOptions = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Connect within the bounds; the stream keeps reading and writing within them."""
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        stream = await self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
-        return _AsyncStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: _SocketOptions = None
-    ) -> httpcore.AsyncNetworkStream:
-        """Connect within the bounds (a Unix socket)."""
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.connect_unix_socket(path, bounded, socket_options))
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep, as the wrapped backend does."""
-        await self._inner.sleep(seconds)
-
-
-def bound_network(transport: httpx.HTTPTransport | httpx.AsyncHTTPTransport) -> None:
-    """Put `transport`'s connection pool on a network backend that enforces the bounds.
-
-    httpx 0.28 takes no `network_backend` argument: the pool's backend is swapped right after
-    the transport is built, before any connection exists (httpcore reads it per connection).
-    """
-    pool = transport._pool
-    inner = pool._network_backend
-    if isinstance(transport, httpx.AsyncHTTPTransport):
-        pool._network_backend = AsyncDeadlineBackend(cast(httpcore.AsyncNetworkBackend, inner))
-    else:
-        pool._network_backend = DeadlineBackend(cast(httpcore.NetworkBackend, inner))
-
-
-def bound_borrowed_client(client: httpx.Client | httpx.AsyncClient) -> None:
-    """Bound the network of a caller's `http_client=` as this library's own pools are.
-
-    Its httpx transports (default and mounted) get the bounding backend once; outside a
-    CloudCX call the backend changes nothing, so the caller's other requests are unaffected.
-    A transport of another kind is left as it is (it does its own I/O).
-    """
-    transports = [client._transport, *client._mounts.values()]
-    for transport in transports:
-        if not isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport):
-            continue
-        backend = transport._pool._network_backend
-        if not isinstance(backend, DeadlineBackend | AsyncDeadlineBackend):
-            bound_network(transport)
 
 
 def _too_large(response: httpx.Response, cap: int) -> InvalidResponseError:
@@ -438,10 +250,8 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
         await response.aclose()
 
 
-def attempt_budget(timeouts: object) -> float | None:
+def attempt_budget(timeouts: Mapping[str, object]) -> float | None:
     """How long one attempt may last: the longest of its timeouts (None: no limit)."""
-    if not isinstance(timeouts, dict):
-        return None
     values = [value for value in timeouts.values() if isinstance(value, (int, float))]
     finite = [float(value) for value in values if math.isfinite(value)]
     return max(finite) if finite else None

@@ -44,8 +44,8 @@ from ._response import (
     redirect_error,
     server_text,
 )
-from ._retry import parse_retry_after
 from ._secrets import Secret, header_safe
+from ._transport import parse_retry_after
 
 __all__ = [
     "PASSWORD_NEEDED",

@@ -27,8 +27,8 @@ from ._exceptions import (
     ServerError,
     request_id_from,
 )
-from ._retry import parse_retry_after
 from ._secrets import REDACTED, Secret, redact
+from ._transport import parse_retry_after
 
 __all__ = [
     "ARGUMENT_SECRETS_EXTENSION",

@@ -8,7 +8,7 @@ import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, CloudCXError
 from ._response import KNOWN_SECRETS_EXTENSION, describe_url, invalid_response
-from ._retry import ATTEMPTS_EXTENSION
+from ._transport import ATTEMPTS_EXTENSION
 
 __all__ = [
     "LOCAL_SEND_ERRORS",

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
-from cloudcx._proxy import environment_proxies
+from cloudcx._transport import environment_proxies
 from cloudcx.testing import Fault, Simulator
 from tests.proxy._forward_proxy import ForwardProxy
 from tests.retries._support import FakeTime, credentials

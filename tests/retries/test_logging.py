@@ -11,7 +11,8 @@ import textwrap
 import pytest
 
 from cloudcx import CloudCX
-from cloudcx._logging import configure_from_env, logger
+from cloudcx._client import configure_from_env
+from cloudcx._transport import logger
 from cloudcx.testing import Fault, Simulator
 from tests.retries._support import FakeTime, credentials
 

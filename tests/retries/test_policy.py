@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, RetryPolicy
-from cloudcx._retry import RETRY_STATUSES, RetryTransport, parse_retry_after
+from cloudcx._transport import RETRY_STATUSES, RetryTransport, parse_retry_after
 from tests.retries._support import FakeTime
 
 NOW = 1_700_000_000.0

@@ -30,11 +30,11 @@ import httpx
 
 from cloudcx_openapi.operations import Operation, Parameter
 
+from .._config import resolve_timeout
 from .._deadline import aread_capped, call_scope, read_capped
 from .._exceptions import CloudCXError, ConfigurationError
 from .._pagination import AsyncWalk, Page, async_items, async_pages, sync_items, sync_pages
 from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope, load_fast_path
-from .._retry import resolve_timeout
 from .._secrets import Secret
 from .._transport_errors import translate_body_error, translate_transport_error
 
