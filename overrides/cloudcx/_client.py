@@ -32,7 +32,7 @@ from ._generated_client import SharedAuthenticatedClient
 from ._logging import configure_from_env
 from ._loop_guard import LoopGuard
 from ._proxy import ProxySetting, transports
-from ._response import describe_url
+from ._response import LOCAL_SEND_ERRORS, describe_url, raise_send_failure
 from ._retry import (
     AsyncRetryTransport,
     RetryPolicy,
@@ -44,7 +44,6 @@ from ._retry import (
 from ._token_manager import AsyncTokenHook, AsyncTokenManager, SyncTokenHook, SyncTokenManager
 from ._token_store import TokenStore
 from ._tokens import Token
-from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
 from .resources._runner import AsyncRunner, SyncRunner
 

@@ -22,6 +22,7 @@ import httpx
 from ._config import ClientConfig
 from ._deadline import remaining_time
 from ._exceptions import APITimeoutError, ConfigurationError
+from ._response import raise_send_failure
 from ._token_policy import (
     Announce,
     Clock,
@@ -33,7 +34,6 @@ from ._token_policy import (
 )
 from ._token_store import TokenStore
 from ._tokens import RequestBuilder, Token
-from ._transport_errors import raise_send_failure
 
 if TYPE_CHECKING:
     # Imported where the async manager runs: the sync client imports this module and must not

@@ -41,10 +41,10 @@ from ._response import (
     describe_url,
     invalid_response,
     json_or_none,
+    parse_retry_after,
     redirect_error,
     server_text,
 )
-from ._retry import parse_retry_after
 from ._secrets import Secret, header_safe
 
 __all__ = [
