@@ -2,7 +2,7 @@
 
 Written by `generator/resource_classes.py` (run by `make generate`) from the operation table
 (`cloudcx_openapi.operations`). Each method checks its arguments against the spec, sends the
-request and decodes the envelope's `data` through the runner (`cloudcx.resources._runner`);
+request and decodes the envelope's `data` through the client's runner;
 paged operations also get walkers. `SyncResources`/`AsyncResources` attach every resource to
 `CloudCX`/`AsyncCloudCX`.
 """
