@@ -55,18 +55,10 @@ __all__ = [
 ]
 
 KNOWN_SECRETS_EXTENSION = "cloudcx.known_secrets"
-"""Request extension holding the `Secret`s the client sent or holds for that request.
-
-Set by the auth flow and the token request; `server_text` masks these exact values in any
-server text an error quotes, whatever shape the server echoed them in.
-"""
+"""Request extension: the `Secret`s the auth flow or the token request sent (masked in errors)."""
 
 ARGUMENT_SECRETS_EXTENSION = "cloudcx.argument_secrets"
-"""Request extension holding, as `Secret`s, the values of the call's `format: password` arguments.
-
-Set by the resources' runner (the auth flow owns `KNOWN_SECRETS_EXTENSION`); `server_text`
-masks these too.
-"""
+"""Request extension: the call's `format: password` argument values, as `Secret`s (masked too)."""
 
 ATTEMPTS_EXTENSION = "cloudcx.attempts"
 """The request extension where the transport records how many attempts a request took."""

@@ -1,23 +1,14 @@
 """What every generated resource method runs: check the arguments, send, read, decode.
 
-The resource classes (`cloudcx_openapi.resources`, generated from the spec) hold no logic of
-their own: each method hands its `operationId` and its arguments to a runner, which finds the
-operation's record (`cloudcx_openapi.operations`) and data models on the first call, then:
-
-* checks each argument against the spec's constraints (type, enum, minimum/maximum, length)
-  and raises `ConfigurationError` naming the argument, never quoting a secret's value;
-* builds the request: path parameters quoted into the path, query parameters (an optional one
-  given as None, or as an empty string, is left out), the JSON body from the body properties
-  (None left out), and the call's `timeout`; the values of `format: password` arguments are
-  recorded (`ARGUMENT_SECRETS_EXTENSION`) so that no error quoting the server shows them;
-* sends it streamed within one call deadline (so that a body that breaks off is told apart
-  from a lost request), reads it capped, closes it, and maps transport failures to the
-  client's errors;
-* checks the envelope and decodes `data`, tolerant by default, strict when the client was
-  built with `strict=True`.
-
-Retries and their rule by HTTP method live in the transport: a POST is not resent once it may
-have reached the server.
+The generated resource classes hand each call's `operationId` and arguments to a runner, which
+finds the operation's record (`cloudcx_openapi.operations`) and models on the first call, then
+checks each argument against the spec's constraints (`ConfigurationError` naming it, never
+quoting a secret), builds the request (an optional query parameter given as None or "" is left
+out; `format: password` values are recorded so that no error quoting the server shows them),
+sends it streamed within one call deadline, reads the body capped, maps transport failures to
+the client's errors, and decodes the envelope (strict when the client was built so).
+Retries, and the rule that a POST is not resent once it may have reached the server, live in
+the transport.
 """
 
 from __future__ import annotations
@@ -54,6 +45,7 @@ Timeout = float | httpx.Timeout | None
 """A call's `timeout=`: seconds, an `httpx.Timeout`, or None for the client's own."""
 
 R_co = TypeVar("R_co", covariant=True)
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 Item = TypeVar("Item")
 
 
@@ -301,8 +293,9 @@ def _release_stream(response: httpx.Response) -> None:
     response.stream = httpx.ByteStream(b"")
 
 
-class _Runner:
-    def __init__(self, *, strict: bool) -> None:
+class _Runner(Generic[HttpT]):
+    def __init__(self, http: HttpT, *, strict: bool = False) -> None:
+        self._http: HttpT = http
         self.strict = strict
         load_fast_path()  # now, not in the first calls of many threads at once
 
@@ -320,12 +313,8 @@ class _Runner:
         return plan
 
 
-class SyncRunner(_Runner):
+class SyncRunner(_Runner[httpx.Client]):
     """Runs the operations of the synchronous client's resources over its `httpx.Client`."""
-
-    def __init__(self, http: httpx.Client, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self._http = http
 
     def _send(
         self, plan: _Plan, arguments: Mapping[str, object], timeout: Timeout
@@ -379,12 +368,8 @@ class SyncRunner(_Runner):
         return sync_items(pages)
 
 
-class AsyncRunner(_Runner):
+class AsyncRunner(_Runner[httpx.AsyncClient]):
     """Runs the operations of the asynchronous client's resources over its `httpx.AsyncClient`."""
-
-    def __init__(self, http: httpx.AsyncClient, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self._http = http
 
     async def _send(
         self, plan: _Plan, arguments: Mapping[str, object], timeout: Timeout
