@@ -199,6 +199,16 @@ def _wire_value(value: object, *, in_query: bool = False) -> object:
     return value
 
 
+def _checked(
+    parameters: tuple[Parameter, ...], arguments: Mapping[str, object]
+) -> Iterator[tuple[Parameter, object]]:
+    """Each parameter with its argument (None when not given), checked against the spec."""
+    for parameter in parameters:
+        value = arguments.get(parameter.python_name)
+        check_argument(parameter, value)
+        yield parameter, value
+
+
 def _model(name: str | None) -> type[Decodable] | None:
     return getattr(importlib.import_module("cloudcx_openapi.models"), name) if name else None
 
@@ -224,28 +234,22 @@ class _Plan:
     def request(self, arguments: Mapping[str, object], timeout: Timeout) -> dict[str, Any]:
         """Check `arguments` (by Python name) and build `httpx.Client.build_request`'s kwargs."""
         path = self.operation.path
-        for parameter in self.parameters["path"]:
-            value = arguments.get(parameter.python_name)
-            check_argument(parameter, value)
+        for parameter, value in _checked(self.parameters["path"], arguments):
             text = str(_wire_value(value, in_query=True))
             path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
         params: dict[str, Any] = {}
-        for parameter in self.parameters["query"]:
-            value = arguments.get(parameter.python_name)
-            check_argument(parameter, value)
+        for parameter, value in _checked(self.parameters["query"], arguments):
             if value is None or (value == "" and not parameter.required):
                 continue  # absent: the server's default applies
             params[parameter.name] = _wire_value(value, in_query=True)
         method = self.operation.http_method
         kwargs: dict[str, Any] = {"method": method, "url": path, "params": params}
         if self.parameters["body"]:
-            body: dict[str, Any] = {}
-            for parameter in self.parameters["body"]:
-                value = arguments.get(parameter.python_name)
-                check_argument(parameter, value)
-                if value is not None:
-                    body[parameter.name] = _wire_value(value)
-            kwargs["json"] = body
+            kwargs["json"] = {
+                parameter.name: _wire_value(value)
+                for parameter, value in _checked(self.parameters["body"], arguments)
+                if value is not None
+            }
         if timeout is not None:
             kwargs["timeout"] = resolve_timeout(timeout)
         if self.secret_names:
