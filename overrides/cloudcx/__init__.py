@@ -9,25 +9,14 @@
 import importlib
 import typing
 
-# The public surface, once: each name by the module that defines it. The first three modules
-# load with the package; the others on first use (PEP 562), so that `import cloudcx` stays cheap
-# for what needs only the exceptions (the stdlib-only simulator, the CLI's start-up).
+from . import _exceptions
+
+# The public surface, once: each name by the module that defines it (every error class of
+# `_exceptions`). The first three modules load with the package; the others on first use (PEP
+# 562), so that `import cloudcx` stays cheap for what needs only the exceptions (the
+# stdlib-only simulator, the CLI's start-up).
 _EXPORTS = {
-    "._exceptions": (
-        "APIConnectionError",
-        "APIError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "ClientClosedError",
-        "CloudCXError",
-        "ConfigurationError",
-        "InsecureTransportError",
-        "InvalidResponseError",
-        "NotFoundError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "ServerError",
-    ),
+    "._exceptions": tuple(name for name in _exceptions.__all__ if name.endswith("Error")),
     "._secrets": ("Secret",),
     "._version": ("__version__",),
     "._client": ("DEFAULT_TIMEOUT", "AsyncCloudCX", "CloudCX"),
