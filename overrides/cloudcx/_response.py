@@ -544,18 +544,13 @@ def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | Non
     url = describe_url(request.url) if request is not None else None
     count = request.extensions.get(ATTEMPTS_EXTENSION) if request is not None else None
     tries = f" after {count} attempts" if isinstance(count, int) and count >= 2 else ""
+    name = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"the request timed out ({type(exc).__name__}){tries}", method=method, url=url
-        )
+        return APITimeoutError(f"the request timed out ({name}){tries}", method=method, url=url)
     if isinstance(exc, httpx.TransportError):
-        return APIConnectionError(
-            f"the connection failed ({type(exc).__name__}){tries}", method=method, url=url
-        )
+        return APIConnectionError(f"the connection failed ({name}){tries}", method=method, url=url)
     # Not a network failure: a redirect loop, a stream used twice, a URL httpx refused.
-    return APIConnectionError(
-        f"the request could not be sent ({type(exc).__name__})", method=method, url=url
-    )
+    return APIConnectionError(f"the request could not be sent ({name})", method=method, url=url)
 
 
 def translate_body_error(exc: httpx.HTTPError, response: httpx.Response) -> CloudCXError:
