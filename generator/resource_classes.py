@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from openapi_python_client.strings import pascal_case, snake_case
+from openapi_python_client.strings import pascal_case
 
 from operation_table import OperationInfo, ParameterInfo, SpecError
 
@@ -115,8 +115,6 @@ def render_resources(operations: Sequence[OperationInfo]) -> str:
         signature_default=signature_default,
         docstring_text=docstring_text,
         wrap=wrap,
-        any_body=any(p.location == "body" for o in operations for p in o.parameters),
-        constant=lambda operation: "_" + snake_case(operation.operation_id).upper(),
     )
 
 

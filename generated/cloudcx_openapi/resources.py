@@ -2,22 +2,24 @@
 
 Written by `generator/resource_classes.py` (run by `make generate`) from the operation table
 (`cloudcx_openapi.operations`). Each method checks its arguments against the spec, sends the
-request and decodes the envelope's `data` through the runner (`cloudcx.resources._runner`);
+request and decodes the envelope's `data` through the client's runner;
 paged operations also get walkers. `SyncResources`/`AsyncResources` attach every resource to
 `CloudCX`/`AsyncCloudCX`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
-from cloudcx._pagination import AsyncWalk
-from cloudcx.resources._runner import AsyncRunner, RawResponse, SyncRunner, Timeout
+# Types only: the runner, the walks and the models are imported when a call needs them, so that
+# importing the clients (whose base classes these are) costs none of them.
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-from .models import User, UserPage
-from .operations import BY_ID
+    from cloudcx._pagination import AsyncWalk
+    from cloudcx.resources._runner import AsyncRunner, RawResponse, SyncRunner, Timeout
 
-_LIST_USERS = BY_ID["listUsers"]
+    from .models import User, UserPage
 
 
 class Users:
@@ -66,12 +68,11 @@ class Users:
             APIConnectionError: the request got no answer (APITimeoutError: in time).
             InvalidResponseError: the answer is not what the API describes.
         """
-        return self._runner.call(
-            _LIST_USERS,
-            {"page_index": page_index, "page_size": page_size, "keywords": keywords},
-            UserPage,
-            timeout,
-            User,
+        return cast(
+            "UserPage",
+            self._runner.call(
+                "listUsers", {"page_index": page_index, "page_size": page_size, "keywords": keywords}, timeout
+            ),
         )
 
     def iter_pages(
@@ -97,11 +98,9 @@ class Users:
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
         """
         return self._runner.pages(
-            _LIST_USERS,
+            "listUsers",
             {"page_size": page_size, "keywords": keywords},
-            UserPage,
             timeout,
-            User,
         )
 
     def iter(
@@ -135,11 +134,7 @@ class UsersWithRawResponse:
     ) -> RawResponse[UserPage]:
         """`list`, returning the raw response; `.parse()` gives its result or error."""
         return self._runner.raw(
-            _LIST_USERS,
-            {"page_index": page_index, "page_size": page_size, "keywords": keywords},
-            UserPage,
-            timeout,
-            User,
+            "listUsers", {"page_index": page_index, "page_size": page_size, "keywords": keywords}, timeout
         )
 
 
@@ -189,12 +184,11 @@ class AsyncUsers:
             APIConnectionError: the request got no answer (APITimeoutError: in time).
             InvalidResponseError: the answer is not what the API describes.
         """
-        return await self._runner.call(
-            _LIST_USERS,
-            {"page_index": page_index, "page_size": page_size, "keywords": keywords},
-            UserPage,
-            timeout,
-            User,
+        return cast(
+            "UserPage",
+            await self._runner.call(
+                "listUsers", {"page_index": page_index, "page_size": page_size, "keywords": keywords}, timeout
+            ),
         )
 
     def iter_pages(
@@ -224,11 +218,9 @@ class AsyncUsers:
             timeout: Seconds, or an `httpx.Timeout`, for this call (default: the client's).
         """
         return self._runner.pages(
-            _LIST_USERS,
+            "listUsers",
             {"page_size": page_size, "keywords": keywords},
-            UserPage,
             timeout,
-            User,
             concurrency,
         )
 
@@ -265,11 +257,7 @@ class AsyncUsersWithRawResponse:
     ) -> RawResponse[UserPage]:
         """`list`, returning the raw response; `.parse()` gives its result or error."""
         return await self._runner.raw(
-            _LIST_USERS,
-            {"page_index": page_index, "page_size": page_size, "keywords": keywords},
-            UserPage,
-            timeout,
-            User,
+            "listUsers", {"page_index": page_index, "page_size": page_size, "keywords": keywords}, timeout
         )
 
 

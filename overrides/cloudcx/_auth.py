@@ -74,11 +74,11 @@ from ._response import (
     describe_url,
     envelope_message,
     json_or_none,
+    raise_send_failure,
     server_text,
 )
 from ._secrets import Secret
 from ._token_store import TokenStore, token_store_key
-from ._transport_errors import raise_send_failure
 
 if TYPE_CHECKING:
     # Imported where async code runs: the sync client imports this module and must not pay

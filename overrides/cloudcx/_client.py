@@ -28,7 +28,7 @@ from ._config import DEFAULT_MAX_RESPONSE_BYTES, ClientConfig, check_connection,
 from ._deadline import CallLimits, aread_capped, bind_limits, call_scope, read_capped
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._oauth import Token
-from ._response import describe_url
+from ._response import LOCAL_SEND_ERRORS, describe_url, raise_send_failure
 from ._token_store import TokenStore
 from ._transport import (
     AsyncRetryTransport,
@@ -40,7 +40,6 @@ from ._transport import (
     build_transport,
     logger,
 )
-from ._transport_errors import LOCAL_SEND_ERRORS, raise_send_failure
 from ._version import __version__
 from .resources._runner import AsyncRunner, SyncRunner
 

@@ -41,11 +41,11 @@ from ._response import (
     describe_url,
     invalid_response,
     json_or_none,
+    parse_retry_after,
     redirect_error,
     server_text,
 )
 from ._secrets import Secret, header_safe
-from ._transport import parse_retry_after
 
 __all__ = [
     "PASSWORD_NEEDED",

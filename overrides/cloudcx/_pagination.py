@@ -1,29 +1,15 @@
 """Walking every page of a paged listing, sequentially or with concurrent prefetch.
 
-The API pages by offset: `pageIndex` from 1, and each page reports `totalPages`. A walk asks
-for page 1, 2, ... and stops at the first of:
+The API pages by offset (`pageIndex` from 1; each page reports `totalPages`). A walk asks for
+page 1, 2, ... and stops at the last page by the latest `totalPages`, at an empty page, or at a
+hard stop of twice the first page's `totalPages` plus one, so that a directory that keeps
+growing cannot make it endless. A short page does not end the walk: a server may clamp
+`pageSize` yet report the size asked for. Like any offset pagination, a walk sees each page as
+it is served: a removal meanwhile can hide a user, an insertion can yield one twice.
 
-* the page the latest answer's `totalPages` names as the last;
-* an empty page;
-* a hard stop at twice the first page's `totalPages`, plus one, so that a directory that keeps
-  growing (or a server that keeps raising `totalPages`) can never make the walk endless.
-
-A page shorter than its reported `size` ends the walk only when it is the last page by
-`totalPages`: a server may clamp `pageSize` to its own maximum yet report the size asked for,
-and then every page is "short" although more follow.
-
-If users are added or removed while a walk runs, it neither loops nor fails, but like any offset
-pagination it sees the directory as it is when each page is served: a removal can shift a user
-from a page not yet read to one already read (that user is then missed), and an insertion can
-shift one forward onto the next page (that user is then yielded twice). Users appended at the
-end are yielded if their page is reached within the bounds above.
-
-With `concurrency=N` (async only) the first page is fetched alone, to learn `totalPages`; then up
-to N pages are in flight at once, and pages are still yielded in page order. At most N pages
-wait in memory besides the one being consumed.
-
-A walk lets go of each page before it fetches the next (it holds no earlier page while it
-waits), so iterating a directory of any size holds about one page, or N + 1 with prefetch.
+With `concurrency=N` (async only) the first page is fetched alone, to learn `totalPages`, then
+up to N pages are in flight, still yielded in page order. A walk lets go of each page before
+it fetches the next, so it holds about one page (about 2N with prefetch).
 """
 
 from __future__ import annotations
@@ -41,9 +27,7 @@ from collections.abc import (
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
-if TYPE_CHECKING:
-    # Imported where the async walk runs: the sync client imports this module and must not pay
-    # for loading asyncio.
+if TYPE_CHECKING:  # the async walk imports it where it runs: the sync client never loads asyncio
     import asyncio
 
 __all__ = ["AsyncWalk", "Page", "async_items", "async_pages", "sync_items", "sync_pages"]

@@ -1,24 +1,27 @@
-"""From an HTTP response to a typed result or a typed error.
+"""Every mapping from httpx to the client's typed errors, and the decoding of the envelope.
 
-The generated models check the shape the spec promises (required fields present, each of its
-type: see generator/templates/); this module turns their refusal into an `InvalidResponseError`
-that names the field, instead of a `KeyError` deep inside, or a wrong-typed value that fails
-later in the caller's code.
+A failed send or a broken body becomes an `APIConnectionError`, `APITimeoutError` or
+`InvalidResponseError`; an error status or an error envelope becomes its `APIError`
+subclass; a body that breaks the schema becomes an `InvalidResponseError` naming the field.
+Every server text an error quotes goes through `server_text`, which masks secrets.
 """
 
 from __future__ import annotations
 
+import email.utils
+import math
 import re
+import time
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, Self, TypeVar, overload
+from typing import Any, NoReturn, Protocol, Self, TypeVar, overload
 from urllib.parse import quote, unquote
 
 import httpx
 
-from cloudcx_openapi.operations import OPERATIONS
-
 from ._exceptions import (
+    APIConnectionError,
     APIError,
+    APITimeoutError,
     CloudCXError,
     InvalidResponseError,
     NotFoundError,
@@ -28,11 +31,12 @@ from ._exceptions import (
     request_id_from,
 )
 from ._secrets import REDACTED, Secret, redact
-from ._transport import parse_retry_after
 
 __all__ = [
     "ARGUMENT_SECRETS_EXTENSION",
+    "ATTEMPTS_EXTENSION",
     "KNOWN_SECRETS_EXTENSION",
+    "LOCAL_SEND_ERRORS",
     "Decodable",
     "decode_envelope",
     "describe_url",
@@ -41,53 +45,44 @@ __all__ = [
     "json_or_none",
     "load_fast_path",
     "mask_secrets",
+    "parse_retry_after",
+    "raise_send_failure",
     "redirect_error",
     "server_text",
     "status_error",
+    "translate_body_error",
+    "translate_transport_error",
 ]
 
 KNOWN_SECRETS_EXTENSION = "cloudcx.known_secrets"
-"""Request extension holding the `Secret`s the client sent or holds for that request.
-
-Set by the auth flow and the token request; `server_text` masks these exact values in any
-server text an error quotes, whatever shape the server echoed them in.
-"""
+"""Request extension: the `Secret`s the auth flow or the token request sent (masked in errors)."""
 
 ARGUMENT_SECRETS_EXTENSION = "cloudcx.argument_secrets"
-"""Request extension holding, as `Secret`s, the values of the call's `format: password` arguments.
+"""Request extension: the call's `format: password` argument values, as `Secret`s (masked too)."""
 
-Set by the resources' runner (the auth flow owns `KNOWN_SECRETS_EXTENSION`); `server_text`
-masks these too.
-"""
+ATTEMPTS_EXTENSION = "cloudcx.attempts"
+"""The request extension where the transport records how many attempts a request took."""
 
 SUCCESS_CODE = "0000"
 _EXCERPT_CHARS = 200
 # The part of a body masked before the excerpt is cut from it: a secret that begins inside the
 # excerpt ends inside this window (even JSON-escaped), so the cut never leaves half of one.
 _MASK_WINDOW = 64 * 1024
-_SECRET_FIELDS = re.compile(
-    r"""(?ix)
+_SECRET_FIELDS_PATTERN = r"""(?ix)
     ("(?:access_token|refresh_token|id_token|password|client_secret|api_key|apikey|token)"
       \s*:\s*")[^"]*(")
     |((?:access_token|refresh_token|password|client_secret|api_key)=)[^&\s]*
     |(bearer\s+)[A-Za-z0-9._~+/=-]+
     """
-)
+_secret_fields: re.Pattern[str] | None = None
 _SECRET_QUERY_KEYS = frozenset(
     {"access_token", "refresh_token", "password", "client_secret", "api_key", "apikey", "token"}
 )
 # Not secret, but personal: a search term may be a name; messages keep only that one was given.
 _PERSONAL_QUERY_KEYS = frozenset({"keywords"})
+_masked_query_keys: frozenset[str] | None = None
 # What decoding a body as JSON raises; RecursionError: a hostile body nested too deep.
 _JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
-# And every query parameter the spec marks `format: password`, in any operation.
-_SPEC_SECRET_QUERY_KEYS = frozenset(
-    parameter.name.lower()
-    for operation in OPERATIONS
-    for parameter in operation.parameters
-    if parameter.secret and parameter.location == "query"
-)
-_MASKED_QUERY_KEYS = _SECRET_QUERY_KEYS | _PERSONAL_QUERY_KEYS | _SPEC_SECRET_QUERY_KEYS
 
 
 def _mask_match(match: re.Match[str]) -> str:
@@ -100,7 +95,15 @@ def _mask_match(match: re.Match[str]) -> str:
 
 def mask_secrets(text: str) -> str:
     """Mask values that look like credentials: token fields, form secrets, bearer values."""
-    return _SECRET_FIELDS.sub(_mask_match, text)
+    global _secret_fields
+    if _secret_fields is None:  # compiled on first use: most clients never quote a server
+        _secret_fields = re.compile(_SECRET_FIELDS_PATTERN)
+    return _secret_fields.sub(_mask_match, text)
+
+
+def _known_secrets(response: httpx.Response, *extensions: str) -> list[Secret]:
+    found = response.request.extensions
+    return [s for name in extensions for s in found.get(name, ()) if isinstance(s, Secret)]
 
 
 def server_text(response: httpx.Response, text: str) -> str:
@@ -110,12 +113,7 @@ def server_text(response: httpx.Response, text: str) -> str:
     messages, body excerpts): the secrets the client sent with `response`'s request (see
     `KNOWN_SECRETS_EXTENSION`) are replaced by `***` wherever they appear.
     """
-    extensions = response.request.extensions
-    known = (
-        *extensions.get(KNOWN_SECRETS_EXTENSION, ()),
-        *extensions.get(ARGUMENT_SECRETS_EXTENSION, ()),
-    )
-    secrets = [secret for secret in known if isinstance(secret, Secret)]
+    secrets = _known_secrets(response, KNOWN_SECRETS_EXTENSION, ARGUMENT_SECRETS_EXTENSION)
     return mask_secrets(redact(text, secrets))
 
 
@@ -131,16 +129,45 @@ def json_or_none(response: httpx.Response) -> Any:
         return None
 
 
+def _masked_keys() -> frozenset[str]:
+    """The query keys whose values messages mask, with every `format: password` query parameter."""
+    global _masked_query_keys
+    if _masked_query_keys is None:  # the operation table is read when a URL with a query is shown
+        from cloudcx_openapi.operations import OPERATIONS
+
+        _masked_query_keys = (
+            _SECRET_QUERY_KEYS
+            | _PERSONAL_QUERY_KEYS
+            | {
+                parameter.name.lower()
+                for operation in OPERATIONS
+                for parameter in operation.parameters
+                if parameter.secret and parameter.location == "query"
+            }
+        )
+    return _masked_query_keys
+
+
 def describe_url(url: httpx.URL) -> str:
     """The URL for messages: no user-info; secret-looking and `keywords` query values masked."""
     clean = url.copy_with(username=None, password=None) if url.userinfo else url
     if not clean.query:
         return str(clean)
+    masked = _masked_keys()
     params = [
-        (key, REDACTED if key.lower() in _MASKED_QUERY_KEYS else value)
+        (key, REDACTED if key.lower() in masked else value)
         for key, value in clean.params.multi_items()
     ]
     return str(clean.copy_with(params=params))
+
+
+def _where(response: httpx.Response) -> dict[str, Any]:
+    """The request an error is about: method, described URL and the server's request id."""
+    return {
+        "method": response.request.method,
+        "url": describe_url(response.request.url),
+        "request_id": request_id_from(response.headers),
+    }
 
 
 def invalid_response(
@@ -157,30 +184,13 @@ def invalid_response(
         raw = b""
     # Masked first, cut after: a cut first could leave the head of a secret unmasked.
     text = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
-    excerpt = text[:_EXCERPT_CHARS]
     return InvalidResponseError(
         reason,
         status_code=response.status_code,
         content_type=response.headers.get("content-type"),
-        body_excerpt=excerpt,
-        method=response.request.method,
-        url=describe_url(response.request.url),
-        request_id=request_id_from(response.headers),
+        body_excerpt=text[:_EXCERPT_CHARS],
+        **_where(response),
     )
-
-
-def _json(response: httpx.Response) -> Any:
-    """The body as JSON, or the `InvalidResponseError` saying why it is not."""
-    content_type = response.headers.get("content-type", "")
-    if "html" in content_type.lower():
-        return invalid_response(response, "the server answered with an HTML page, not JSON")
-    try:
-        return response.json()
-    except _JSON_ERRORS:
-        pass
-    # Built outside the `except`, so not even chained as `__context__`: a JSONDecodeError
-    # keeps the whole body (and any secret the server echoed) in its `doc`.
-    return invalid_response(response, "the body is not valid JSON")
 
 
 def envelope_message(body: Any) -> tuple[str | None, str | None]:
@@ -194,12 +204,28 @@ def envelope_message(body: Any) -> tuple[str | None, str | None]:
     )
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    return parse_retry_after(response.headers.get("retry-after"))
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Parse a `Retry-After` header (seconds, or an HTTP date) into seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
 
 
 # Every API path in the spec starts here; what precedes it in a URL is the base URL's path.
 _API_PREFIX = "/openapi/"
+# What a URL keeps unencoded when a masked target is encoded again.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
 
 
 def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
@@ -212,10 +238,6 @@ def _suggested_base(request_url: httpx.URL, target: httpx.URL) -> str | None:
     return describe_url(base).rstrip("/")
 
 
-# What a URL keeps unencoded when a masked target is encoded again.
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
-
-
 def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
     """A server-given URL fit to quote: every secret masked in its path, query and fragment.
 
@@ -224,9 +246,7 @@ def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
     """
     described = describe_url(url)
     decoded = unquote(described)
-    known = response.request.extensions.get(KNOWN_SECRETS_EXTENSION, ())
-    secrets = [secret for secret in known if isinstance(secret, Secret)]
-    masked = redact(decoded, secrets)
+    masked = redact(decoded, _known_secrets(response, KNOWN_SECRETS_EXTENSION))
     if masked != decoded:
         described = quote(masked, safe=_URL_SAFE)
     return server_text(response, described)
@@ -260,10 +280,31 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
         f"the server answered HTTP {status}, {detail}; redirects are not followed (they could "
         f"carry credentials elsewhere): if the service has moved, set {setting} to {suggestion}",
         status_code=status,
-        method=response.request.method,
-        url=describe_url(response.request.url),
-        request_id=request_id_from(response.headers),
+        **_where(response),
     )
+
+
+def _envelope_error(response: httpx.Response, body: Any, default: str) -> APIError:
+    """The `APIError` (of the status's subclass) an error body describes; server text masked."""
+    status = response.status_code
+    code, message = envelope_message(body)
+    text = server_text(response, message) if message else ""
+    kwargs: dict[str, Any] = {
+        "code": code and server_text(response, code),
+        "status_code": status,
+        **_where(response),
+    }
+    error_type = APIError
+    if status == 403:
+        error_type = PermissionDeniedError
+    elif status == 404:
+        error_type = NotFoundError
+    elif status == 429:
+        error_type = RateLimitError
+        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
+    elif status >= 500:
+        error_type = ServerError
+    return error_type(text or default, **kwargs)
 
 
 def status_error(response: httpx.Response) -> CloudCXError | None:
@@ -281,28 +322,36 @@ def status_error(response: httpx.Response) -> CloudCXError | None:
     if 300 <= status < 400:
         return redirect_error(response, "base_url (or CLOUDCX_BASE_URL)")
     body = json_or_none(response)
-    code, message = envelope_message(body)
-    code = code and server_text(response, code)  # server text, like the message
-    where = {
-        "method": response.request.method,
-        "url": describe_url(response.request.url),
-        "request_id": request_id_from(response.headers),
-    }
-    text = server_text(response, message) if message else ""
-    text = text or f"HTTP {status} {response.reason_phrase}".strip()
-    if status == 403:
-        return PermissionDeniedError(text, code=code, status_code=status, **where)
-    if status == 404:
-        return NotFoundError(text, code=code, status_code=status, **where)
-    if status == 429:
-        return RateLimitError(
-            text, retry_after=_retry_after(response), code=code, status_code=status, **where
-        )
-    if status >= 500:
-        return ServerError(text, code=code, status_code=status, **where)
-    if body is None and not (400 <= status < 500):
+    if body is None and status < 400:
         return invalid_response(response, f"unexpected HTTP status {status}")
-    return APIError(text, code=code, status_code=status, **where)
+    return _envelope_error(response, body, f"HTTP {status} {response.reason_phrase}".strip())
+
+
+def _json(response: httpx.Response) -> Any:
+    """The body as JSON, or the `InvalidResponseError` saying why it is not."""
+    if "html" in response.headers.get("content-type", "").lower():
+        return invalid_response(response, "the server answered with an HTML page, not JSON")
+    try:
+        return response.json()
+    except _JSON_ERRORS:
+        pass
+    # Built outside the `except`, so not even chained as `__context__`: a JSONDecodeError
+    # keeps the whole body (and any secret the server echoed) in its `doc`.
+    return invalid_response(response, "the body is not valid JSON")
+
+
+def _envelope_body(response: httpx.Response) -> dict[str, Any] | CloudCXError:
+    """The body of a successful envelope, or the typed error (returned: see `status_error`)."""
+    body = _json(response) if 200 <= response.status_code < 300 else None
+    if isinstance(body, CloudCXError):
+        return body
+    if body is None:
+        return status_error(response) or invalid_response(response, "the body is empty")
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
+    if body["code"] != SUCCESS_CODE:
+        return _envelope_error(response, body, "the API reported an error")
+    return body
 
 
 class Decodable(Protocol):
@@ -348,10 +397,9 @@ def load_fast_path() -> Mapping[type[Any], Callable[[bytes], Any]]:
 def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
     """`model` decoded in C by the generated fast path, or None: decode the usual way.
 
-    The fast path (`cloudcx_openapi.fast_path`) takes only a success body with every field of
-    the spec, no other field and each value in range; every other body goes through the
-    tolerant (or strict) decoder, which gives the same result for it or the typed error. The
-    two agree (tests/errors/test_fast_path_agrees.py); msgspec is loaded on the first call.
+    The fast path takes only a success body with every field of the spec, no other field and
+    each value in range; every other body goes through the tolerant (or strict) decoder, which
+    gives the same result for it or the typed error (tests/errors/test_fast_path_agrees.py).
     """
     decode = (_fast_decoders or load_fast_path()).get(model)
     if decode is None or not 200 <= response.status_code < 300:
@@ -373,8 +421,8 @@ def _shape_error(
 ) -> str:
     """Say where `data` breaks its schema, once the generated decoder has refused it.
 
-    The generated `from_dict` checks every field (required, typed) and names the field, but not
-    which item of a page it was in; finding that again costs nothing on the success path.
+    The generated `from_dict` names the field, but not which item of a page it was in; finding
+    that again costs nothing on the success path.
     """
     content = data.get("content")
     if item_model is not None and isinstance(content, list):
@@ -387,30 +435,6 @@ def _shape_error(
             except _DECODE_ERRORS as item_exc:
                 return _reason(where, item_exc)
     return _reason("data", exc)
-
-
-def _envelope_body(response: httpx.Response) -> dict[str, Any] | CloudCXError:
-    """The body of a successful envelope, or the typed error (returned: see `status_error`)."""
-    status = response.status_code
-    body = _json(response) if 200 <= status < 300 else None
-    if isinstance(body, CloudCXError):
-        return body
-    if body is None:
-        return status_error(response) or invalid_response(response, "the body is empty")
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        return invalid_response(response, "the body is not a CloudCX envelope (no string `code`)")
-    if body["code"] != SUCCESS_CODE:
-        code, message = envelope_message(body)
-        code = code and server_text(response, code)  # server text, like the message
-        return APIError(
-            server_text(response, message) if message else "the API reported an error",
-            code=code,
-            status_code=status,
-            method=response.request.method,
-            url=describe_url(response.request.url),
-            request_id=request_id_from(response.headers),
-        )
-    return body
 
 
 @overload
@@ -471,8 +495,7 @@ def _decoded(
             return invalid_response(response, "the data breaks the API's schema: data is not null")
         return None
     # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
-    # so the data is decoded directly: its generated `from_dict` checks each field (see
-    # generator/templates/cloudcx_from_dict.jinja).
+    # so the data is decoded directly by its generated `from_dict`, which checks each field.
     if not isinstance(data, dict):
         return invalid_response(
             response, f"the {noun} breaks the API's schema: data is not an object"
@@ -494,3 +517,71 @@ def _decoded(
                     f"the page breaks the API's schema: data.{wire} is not a non-negative integer",
                 )
     return decoded
+
+
+def _scrub_request(request: httpx.Request | None) -> None:
+    """Take the credentials off a request that failed for good.
+
+    The httpx exception chained to the client's error keeps the request (`exc.request`), and a
+    traceback keeps it in its frames: without this, its `Authorization` header, or a token
+    request's form with the password and the client secret, would ride along in clear.
+    """
+    if request is None:
+        return
+    request.headers.pop("Authorization", None)
+    if request.extensions.get(KNOWN_SECRETS_EXTENSION) and request.method == "POST":
+        request.stream = httpx.ByteStream(b"")
+        request._content = b""
+
+
+def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | None) -> CloudCXError:
+    """Map an httpx exception raised while sending `request` to a `CloudCXError`.
+
+    The request's credentials are scrubbed: it is not sent again.
+    """
+    _scrub_request(request)
+    method = request.method if request is not None else None
+    url = describe_url(request.url) if request is not None else None
+    count = request.extensions.get(ATTEMPTS_EXTENSION) if request is not None else None
+    tries = f" after {count} attempts" if isinstance(count, int) and count >= 2 else ""
+    name = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"the request timed out ({name}){tries}", method=method, url=url)
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(f"the connection failed ({name}){tries}", method=method, url=url)
+    # Not a network failure: a redirect loop, a stream used twice, a URL httpx refused.
+    return APIConnectionError(f"the request could not be sent ({name})", method=method, url=url)
+
+
+def translate_body_error(exc: httpx.HTTPError, response: httpx.Response) -> CloudCXError:
+    """Map an httpx exception raised while reading `response`'s body to a `CloudCXError`.
+
+    A timeout is a timeout; anything else means the body broke off before its end (a
+    truncated body), which is an answer that cannot be understood, not a lost request.
+    """
+    if isinstance(exc, httpx.TimeoutException):
+        return translate_transport_error(exc, response.request)
+    _scrub_request(response.request)
+    return invalid_response(
+        response, f"the body broke off before its end, truncated ({type(exc).__name__})"
+    )
+
+
+LOCAL_SEND_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+"""httpx errors raised before anything is sent, whose message may quote a header value."""
+
+
+def raise_send_failure(exc: httpx.HTTPError, request: httpx.Request | None) -> NoReturn:
+    """Raise the `CloudCXError` for a failed send, chaining `exc` only if it is safe to show.
+
+    A local protocol error (an illegal header value...) may quote the header, so it is dropped
+    from the chain (`from None`): no traceback can print a credential.
+    """
+    error = translate_transport_error(exc, request)
+    if not isinstance(exc, LOCAL_SEND_ERRORS):
+        raise error from exc
+    try:
+        raise error from None
+    finally:
+        # Not even as `__context__` (which `from None` only hides): it quotes the header.
+        error.__context__ = None

@@ -41,11 +41,9 @@ retry at INFO, on the `cloudcx` logger; the path only, never the query or a head
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import ipaddress
 import logging
-import math
 import os
 import random
 import ssl
@@ -75,9 +73,9 @@ from ._deadline import (
     read_capped,
 )
 from ._exceptions import CloudCXError, ConfigurationError
+from ._response import ATTEMPTS_EXTENSION, parse_retry_after
 
 __all__ = [
-    "ATTEMPTS_EXTENSION",
     "BASE_TIMEOUT_EXTENSION",
     "RETRY_STATUSES",
     "AsyncDeadlineBackend",
@@ -92,7 +90,6 @@ __all__ = [
     "build_transport",
     "environment_proxies",
     "logger",
-    "parse_retry_after",
 ]
 
 logger = logging.getLogger("cloudcx")
@@ -102,9 +99,6 @@ logger.addHandler(logging.NullHandler())
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 """The statuses that are worth another attempt: the server or a proxy on the way is busy."""
-
-ATTEMPTS_EXTENSION = "cloudcx.attempts"
-"""The request extension where the transport records how many attempts a request took."""
 
 BASE_TIMEOUT_EXTENSION = "cloudcx.base_timeout"
 """The request extension holding the caller's own timeouts, before any deadline shrank them."""
@@ -200,24 +194,6 @@ _MAYBE_PROCESSED = frozenset({502, 504})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: resend only what is safe to repeat.
 _MAYBE_SENT = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.TimeoutException)
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Parse a `Retry-After` header (seconds, or an HTTP date) into seconds from now."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-    if not math.isfinite(seconds):
-        return None
-    return max(0.0, seconds)
 
 
 def _full_jitter(upper: float) -> float:

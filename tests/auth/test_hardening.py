@@ -28,8 +28,7 @@ from cloudcx import (
 )
 from cloudcx._auth import _api_refusal
 from cloudcx._oauth import PASSWORD_NEEDED, parse_token_response
-from cloudcx._response import KNOWN_SECRETS_EXTENSION
-from cloudcx._transport_errors import raise_send_failure
+from cloudcx._response import KNOWN_SECRETS_EXTENSION, raise_send_failure
 from cloudcx.testing import Fault
 
 from ._support import SimFactory, grant_kwargs, serving, sync_client

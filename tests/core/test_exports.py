@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 from pathlib import Path
 
@@ -28,3 +29,24 @@ def test_every_public_name_has_a_docstring() -> None:
 
 def test_the_package_is_typed() -> None:
     assert Path(cloudcx.__file__).with_name("py.typed").is_file()
+
+
+def test_type_checkers_see_the_same_names_as_the_runtime() -> None:
+    # `cloudcx/__init__.py` declares its names in `_EXPORTS` (the runtime) and again as imports
+    # under TYPE_CHECKING (mypy cannot follow the table): the two must name the same things.
+    tree = ast.parse(Path(cloudcx.__file__).read_text(encoding="utf-8"))
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+    )
+    seen = {
+        (f"{'.' * node.level}{node.module}", alias.name)
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname == alias.name
+    }
+    declared = {(module, name) for module, names in cloudcx._EXPORTS.items() for name in names}
+    assert seen == declared
+    assert len(seen) == len(cloudcx.__all__) == 27

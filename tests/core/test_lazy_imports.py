@@ -39,3 +39,22 @@ def test_the_sync_client_does_not_import_asyncio(statement: str) -> None:
 def test_the_probe_sees_asyncio_when_it_is_loaded() -> None:
     # The checks above would pass vacuously if the probe could not see asyncio at all.
     assert _loaded_after("from cloudcx import CloudCX; import asyncio") == "['asyncio']"
+
+
+def test_the_generated_resources_import_no_models_runner_or_walks() -> None:
+    # They are the clients' base classes: what they import, every client import pays for.
+    later = [
+        "cloudcx_openapi.models",
+        "cloudcx_openapi.operations",
+        "cloudcx.resources._runner",
+        "cloudcx._pagination",
+    ]
+    probe = (
+        "import sys\nimport cloudcx_openapi.resources\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

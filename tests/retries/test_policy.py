@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, RetryPolicy
-from cloudcx._transport import RETRY_STATUSES, RetryTransport, parse_retry_after
+from cloudcx._response import parse_retry_after
+from cloudcx._transport import RETRY_STATUSES, RetryTransport
 from tests.retries._support import FakeTime
 
 NOW = 1_700_000_000.0

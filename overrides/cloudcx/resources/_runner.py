@@ -1,58 +1,51 @@
 """What every generated resource method runs: check the arguments, send, read, decode.
 
-The resource classes (`cloudcx_openapi.resources`, generated from the spec by `make generate`)
-hold no logic of their own: each method hands its operation (a record of
-`cloudcx_openapi.operations`), its arguments and its data model to a runner. The runner:
-
-* checks each argument against the spec's constraints (type, enum, minimum/maximum, length)
-  and raises `ConfigurationError` naming the argument, never quoting a secret's value;
-* builds the request: path parameters quoted into the path, query parameters (an optional one
-  given as None, or as an empty string, is left out), the JSON body from the body properties
-  (None left out), and the call's `timeout`; the values of `format: password` arguments are
-  recorded (`ARGUMENT_SECRETS_EXTENSION`) so that no error quoting the server shows them;
-* sends it streamed (so that a body that breaks off is told apart from a lost request), reads
-  it, closes it and releases its stream, mapping transport failures to the client's errors;
-* checks the envelope and decodes `data` (`cloudcx._response.decode_envelope`), tolerant by
-  default, strict when the client was built with `strict=True`.
-
-Retries and their rule by HTTP method live in the transport (`cloudcx._retry`): a POST is not
-resent once it may have reached the server.
+The generated resource classes hand each call's `operationId` and arguments to a runner, which
+finds the operation's record (`cloudcx_openapi.operations`) and models on the first call, then
+checks each argument against the spec's constraints (`ConfigurationError` naming it, never
+quoting a secret), builds the request (an optional query parameter given as None or "" is left
+out; `format: password` values are recorded so that no error quoting the server shows them),
+sends it streamed within one call deadline, reads the body capped, maps transport failures to
+the client's errors, and decodes the envelope (strict when the client was built so).
+Retries, and the rule that a POST is not resent once it may have reached the server, live in
+the transport.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
 import httpx
 
-from cloudcx_openapi.operations import Operation, Parameter
-
 from .._config import resolve_timeout
 from .._deadline import aread_capped, call_scope, read_capped
 from .._exceptions import CloudCXError, ConfigurationError
-from .._pagination import AsyncWalk, Page, async_items, async_pages, sync_items, sync_pages
-from .._response import ARGUMENT_SECRETS_EXTENSION, Decodable, decode_envelope, load_fast_path
+from .._response import (
+    ARGUMENT_SECRETS_EXTENSION,
+    decode_envelope,
+    load_fast_path,
+    translate_body_error,
+    translate_transport_error,
+)
 from .._secrets import Secret
-from .._transport_errors import translate_body_error, translate_transport_error
 
-__all__ = ["AsyncRunner", "RawResponse", "SyncRunner", "Timeout"]
+if TYPE_CHECKING:
+    from cloudcx_openapi.operations import Operation, Parameter
+
+    from .._pagination import AsyncWalk, Page
+    from .._response import Decodable
+
+__all__ = ["AsyncRunner", "RawResponse", "SyncRunner", "Timeout", "check_argument"]
 
 Timeout = float | httpx.Timeout | None
 """A call's `timeout=`: seconds, an `httpx.Timeout`, or None for the client's own."""
 
-PAGE_INDEX = "pageIndex"
-
-
-class DecodablePage(Decodable, Page[Any], Protocol):
-    """A generated page model: decodable, with `content` and `total_pages`."""
-
-
-M = TypeVar("M", bound=Decodable)
 R_co = TypeVar("R_co", covariant=True)
-PageT = TypeVar("PageT", bound=DecodablePage)
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 Item = TypeVar("Item")
 
 
@@ -100,17 +93,6 @@ class RawResponse(Generic[R_co]):
         return f"<RawResponse [{self.status_code}] {request.method} {request.url.path}>"
 
 
-# --- arguments -----------------------------------------------------------------------------
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def _shown(value: object) -> str:
     """`, got <value>` for a message, cut short; nothing for an int too long to print."""
     try:
@@ -125,40 +107,40 @@ def _got(parameter: Parameter, value: object) -> str:
     return "" if parameter.secret else _shown(value)
 
 
-def _got_type(value: object) -> str:
-    return f", got {type(value).__name__}"
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# A JSON type's Python check and its name in messages (integers and strings have their own).
+_TYPE_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "number": (lambda value: _is_int(value) or isinstance(value, float), "a number"),
+    "boolean": (lambda value: isinstance(value, bool), "True or False"),
+    "array": (lambda value: isinstance(value, list | tuple), "a list"),
+    "object": (lambda value: isinstance(value, Mapping), "a mapping"),
+}
 
 
 def _check_type(parameter: Parameter, value: object) -> None:
-    name = parameter.python_name
-    kind = parameter.json_type
-    if kind == "integer":
-        if not _is_int(value):
-            at_least = (
-                f" >= {_number_text(parameter.minimum)}" if parameter.minimum is not None else ""
-            )
-            raise ConfigurationError(f"{name} must be an integer{at_least}{_got(parameter, value)}")
-    elif kind == "number":
-        if not (_is_int(value) or isinstance(value, float)):
-            raise ConfigurationError(f"{name} must be a number{_got_type(value)}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            raise ConfigurationError(f"{name} must be True or False{_got_type(value)}")
-    elif kind == "string":
-        if parameter.format == "uuid" and isinstance(value, UUID):
-            return
+    name, kind = parameter.python_name, parameter.json_type
+    if kind == "integer" and not _is_int(value):
+        minimum = parameter.minimum
+        at_least = f" >= {_number_text(minimum)}" if minimum is not None else ""
+        raise ConfigurationError(f"{name} must be an integer{at_least}{_got(parameter, value)}")
+    if kind == "string" and not (parameter.format == "uuid" and isinstance(value, UUID)):
         if not isinstance(value, str):
-            raise ConfigurationError(f"{name} must be a string{_got_type(value)}")
+            raise ConfigurationError(f"{name} must be a string, got {type(value).__name__}")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             # Not chained: the encoding error holds the whole string, which may be a secret.
             raise ConfigurationError(f"{name} must be encodable as UTF-8") from None
-    elif kind == "array":
-        if not isinstance(value, list | tuple):
-            raise ConfigurationError(f"{name} must be a list{_got_type(value)}")
-    elif kind == "object" and not isinstance(value, Mapping):
-        raise ConfigurationError(f"{name} must be a mapping{_got_type(value)}")
+    check = _TYPE_CHECKS.get(kind)
+    if check is not None and not check[0](value):
+        raise ConfigurationError(f"{name} must be {check[1]}, got {type(value).__name__}")
 
 
 # The ranges of the spec's integer formats: beyond them the server cannot take the value (and
@@ -217,82 +199,85 @@ def _wire_value(value: object, *, in_query: bool = False) -> object:
     return value
 
 
+def _checked(
+    parameters: tuple[Parameter, ...], arguments: Mapping[str, object]
+) -> Iterator[tuple[Parameter, object]]:
+    """Each parameter with its argument (None when not given), checked against the spec."""
+    for parameter in parameters:
+        value = arguments.get(parameter.python_name)
+        check_argument(parameter, value)
+        yield parameter, value
+
+
+def _model(name: str | None) -> type[Decodable] | None:
+    return getattr(importlib.import_module("cloudcx_openapi.models"), name) if name else None
+
+
 class _Plan:
-    """An operation's request, prepared once: which argument goes where.
+    """An operation prepared on its first call: its record, its models, where each argument goes."""
 
-    A plain class, not a dataclass: building one at import costs more than it saves here.
-    """
-
-    __slots__ = (
-        "body_parameters",
-        "method",
-        "page_index",
-        "path",
-        "path_parameters",
-        "query_parameters",
-        "secret_parameters",
-    )
+    __slots__ = ("item_model", "model", "operation", "page_index", "parameters", "secret_names")
 
     def __init__(self, operation: Operation) -> None:
-        def located(location: str) -> tuple[Parameter, ...]:
-            return tuple(p for p in operation.parameters if p.location == location)
-
-        self.method = operation.http_method
-        self.path = operation.path
-        self.path_parameters = located("path")
-        self.query_parameters = located("query")
-        self.body_parameters = located("body")
+        self.operation = operation
+        self.model = _model(operation.data_model)
+        self.item_model = _model(operation.item_model)
+        self.parameters = {
+            where: tuple(p for p in operation.parameters if p.location == where)
+            for where in ("path", "query", "body")
+        }
         self.page_index = next(
-            (p.python_name for p in operation.parameters if p.name == PAGE_INDEX), None
+            (p.python_name for p in operation.parameters if p.name == "pageIndex"), None
         )
-        self.secret_parameters = tuple(p.python_name for p in operation.parameters if p.secret)
+        self.secret_names = tuple(p.python_name for p in operation.parameters if p.secret)
 
     def request(self, arguments: Mapping[str, object], timeout: Timeout) -> dict[str, Any]:
         """Check `arguments` (by Python name) and build `httpx.Client.build_request`'s kwargs."""
-        path = self.path
-        for parameter in self.path_parameters:
-            value = arguments.get(parameter.python_name)
-            check_argument(parameter, value)
+        path = self.operation.path
+        for parameter, value in _checked(self.parameters["path"], arguments):
             text = str(_wire_value(value, in_query=True))
             path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
         params: dict[str, Any] = {}
-        for parameter in self.query_parameters:
-            value = arguments.get(parameter.python_name)
-            check_argument(parameter, value)
+        for parameter, value in _checked(self.parameters["query"], arguments):
             if value is None or (value == "" and not parameter.required):
                 continue  # absent: the server's default applies
             params[parameter.name] = _wire_value(value, in_query=True)
-        kwargs: dict[str, Any] = {"method": self.method, "url": path, "params": params}
-        if self.body_parameters:
-            body: dict[str, Any] = {}
-            for parameter in self.body_parameters:
-                value = arguments.get(parameter.python_name)
-                check_argument(parameter, value)
-                if value is not None:
-                    body[parameter.name] = _wire_value(value)
-            kwargs["json"] = body
+        method = self.operation.http_method
+        kwargs: dict[str, Any] = {"method": method, "url": path, "params": params}
+        if self.parameters["body"]:
+            kwargs["json"] = {
+                parameter.name: _wire_value(value)
+                for parameter, value in _checked(self.parameters["body"], arguments)
+                if value is not None
+            }
         if timeout is not None:
             kwargs["timeout"] = resolve_timeout(timeout)
-        if self.secret_parameters:
+        if self.secret_names:
             secrets = tuple(
                 Secret(str(value))
-                for name in self.secret_parameters
+                for name in self.secret_names
                 if (value := arguments.get(name)) is not None
             )
             kwargs["extensions"] = {ARGUMENT_SECRETS_EXTENSION: secrets}
         return kwargs
 
+    def page(self, arguments: Mapping[str, object], index: int) -> dict[str, object]:
+        """The arguments of page `index` of a walk."""
+        if self.page_index is None:
+            raise ConfigurationError(f"{self.operation.operation_id} is not a paged operation")
+        return {**arguments, self.page_index: index}
 
-_PLANS: dict[int, tuple[Operation, _Plan]] = {}
+
+_PLANS: dict[str, _Plan] = {}
 
 
-def _plan(operation: Operation) -> _Plan:
-    # Keyed by identity: the table's records live as long as the process.
-    known = _PLANS.get(id(operation))
-    if known is None or known[0] is not operation:
-        known = (operation, _Plan(operation))
-        _PLANS[id(operation)] = known
-    return known[1]
+def _plan(operation_id: str) -> _Plan:
+    plan = _PLANS.get(operation_id)
+    if plan is None:
+        from cloudcx_openapi.operations import BY_ID
+
+        plan = _PLANS[operation_id] = _Plan(BY_ID[operation_id])
+    return plan
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -312,53 +297,35 @@ def _release_stream(response: httpx.Response) -> None:
     response.stream = httpx.ByteStream(b"")
 
 
-def _page_arguments(
-    operation: Operation, arguments: Mapping[str, object], index: int
-) -> dict[str, object]:
-    """The arguments of page `index` of a walk."""
-    name = _plan(operation).page_index
-    if name is None:
-        raise ConfigurationError(f"{operation.operation_id} is not a paged operation")
-    return {**arguments, name: index}
-
-
-# --- runners -------------------------------------------------------------------------------
-
-
-class _Runner:
-    def __init__(self, *, strict: bool) -> None:
+class _Runner(Generic[HttpT]):
+    def __init__(self, http: HttpT, *, strict: bool = False) -> None:
+        self._http: HttpT = http
         self.strict = strict
         load_fast_path()  # now, not in the first calls of many threads at once
 
-    def _raw_response(
-        self,
-        response: httpx.Response,
-        model: type[M] | None,
-        item_model: type[Decodable] | None,
-    ) -> RawResponse[Any]:
-        strict = self.strict
+    def _decode(self, plan: _Plan, response: httpx.Response) -> Any:
+        return decode_envelope(response, plan.model, strict=self.strict, item_model=plan.item_model)
 
-        def parse() -> M | None:
-            return decode_envelope(response, model, strict=strict, item_model=item_model)
+    def _raw(self, plan: _Plan, response: httpx.Response) -> RawResponse[Any]:
+        return RawResponse(response, lambda: self._decode(plan, response))
 
-        return RawResponse(response, parse)
+    @staticmethod
+    def _walk(operation_id: str, arguments: Mapping[str, object], timeout: Timeout) -> _Plan:
+        """The plan of a walk, its arguments checked at once (pages are fetched lazily)."""
+        plan = _plan(operation_id)
+        plan.request(plan.page(arguments, 1), timeout)
+        return plan
 
 
-class SyncRunner(_Runner):
+class SyncRunner(_Runner[httpx.Client]):
     """Runs the operations of the synchronous client's resources over its `httpx.Client`."""
 
-    def __init__(self, http: httpx.Client, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self._http = http
-
-    def send(
-        self, operation: Operation, arguments: Mapping[str, object], timeout: Timeout
+    def _send(
+        self, plan: _Plan, arguments: Mapping[str, object], timeout: Timeout
     ) -> httpx.Response:
-        """Check the arguments, send the request and return the response, read and closed."""
-        kwargs = _plan(operation).request(arguments, timeout)
+        kwargs = plan.request(arguments, timeout)
         request: httpx.Request | None = None
-        # One call deadline for the token request, this request, its resend after a 401 and the
-        # body; the body read is capped at the client's `max_response_bytes` (decoded).
+        # One deadline for the token request, this request, its resend after a 401 and the body.
         with call_scope(self._http):
             try:
                 request = self._http.build_request(**kwargs)
@@ -376,75 +343,44 @@ class SyncRunner(_Runner):
                 _release_stream(response)
         return response
 
-    def call(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, object],
-        model: type[M],
-        timeout: Timeout,
-        item_model: type[Decodable] | None = None,
-    ) -> M:
-        """Run `operation` and return its `data`, decoded into `model`."""
-        response = self.send(operation, arguments, timeout)
-        return decode_envelope(response, model, strict=self.strict, item_model=item_model)
-
-    def call_empty(
-        self, operation: Operation, arguments: Mapping[str, object], timeout: Timeout
-    ) -> None:
-        """Run `operation`, whose `data` the spec says is always null."""
-        response = self.send(operation, arguments, timeout)
-        decode_envelope(response, None, strict=self.strict)
+    def call(self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout) -> Any:
+        """Run the operation and return its `data`, decoded (None when the spec says null)."""
+        plan = _plan(operation_id)
+        return self._decode(plan, self._send(plan, arguments, timeout))
 
     def raw(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, object],
-        model: type[M] | None,
-        timeout: Timeout,
-        item_model: type[Decodable] | None = None,
+        self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
     ) -> RawResponse[Any]:
-        """Run `operation` and return the raw response; its `parse()` decodes as `call`."""
-        response = self.send(operation, arguments, timeout)
-        return self._raw_response(response, model, item_model)
+        """Run the operation and return the raw response; its `parse()` decodes as `call`."""
+        plan = _plan(operation_id)
+        return self._raw(plan, self._send(plan, arguments, timeout))
 
     def pages(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, object],
-        model: type[PageT],
-        timeout: Timeout,
-        item_model: type[Decodable],
-    ) -> Iterator[PageT]:
+        self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
+    ) -> Iterator[Any]:
         """Walk every page of a paged operation (arguments checked now, pages fetched lazily)."""
-        _plan(operation).request(_page_arguments(operation, arguments, 1), timeout)
+        from .._pagination import sync_pages
 
-        def fetch(index: int) -> PageT:
-            walk = _page_arguments(operation, arguments, index)
-            return self.call(operation, walk, model, timeout, item_model)
-
-        return sync_pages(fetch)
+        plan = self._walk(operation_id, arguments, timeout)
+        return sync_pages(lambda page: self.call(operation_id, plan.page(arguments, page), timeout))
 
     @staticmethod
     def items(pages: Iterator[Page[Item]]) -> Iterator[Item]:
         """Every item of every page, in order."""
+        from .._pagination import sync_items
+
         return sync_items(pages)
 
 
-class AsyncRunner(_Runner):
+class AsyncRunner(_Runner[httpx.AsyncClient]):
     """Runs the operations of the asynchronous client's resources over its `httpx.AsyncClient`."""
 
-    def __init__(self, http: httpx.AsyncClient, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self._http = http
-
-    async def send(
-        self, operation: Operation, arguments: Mapping[str, object], timeout: Timeout
+    async def _send(
+        self, plan: _Plan, arguments: Mapping[str, object], timeout: Timeout
     ) -> httpx.Response:
-        """Check the arguments, send the request and return the response, read and closed."""
-        kwargs = _plan(operation).request(arguments, timeout)
+        kwargs = plan.request(arguments, timeout)
         request: httpx.Request | None = None
-        # One call deadline for the token request, this request, its resend after a 401 and the
-        # body; the body read is capped at the client's `max_response_bytes` (decoded).
+        # One deadline for the token request, this request, its resend after a 401 and the body.
         with call_scope(self._http):
             try:
                 request = self._http.build_request(**kwargs)
@@ -463,56 +399,40 @@ class AsyncRunner(_Runner):
         return response
 
     async def call(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, object],
-        model: type[M],
-        timeout: Timeout,
-        item_model: type[Decodable] | None = None,
-    ) -> M:
-        """Run `operation` and return its `data`, decoded into `model`."""
-        response = await self.send(operation, arguments, timeout)
-        return decode_envelope(response, model, strict=self.strict, item_model=item_model)
-
-    async def call_empty(
-        self, operation: Operation, arguments: Mapping[str, object], timeout: Timeout
-    ) -> None:
-        """Run `operation`, whose `data` the spec says is always null."""
-        response = await self.send(operation, arguments, timeout)
-        decode_envelope(response, None, strict=self.strict)
+        self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
+    ) -> Any:
+        """Run the operation and return its `data`, decoded (None when the spec says null)."""
+        plan = _plan(operation_id)
+        return self._decode(plan, await self._send(plan, arguments, timeout))
 
     async def raw(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, object],
-        model: type[M] | None,
-        timeout: Timeout,
-        item_model: type[Decodable] | None = None,
+        self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
     ) -> RawResponse[Any]:
-        """Run `operation` and return the raw response; its `parse()` decodes as `call`."""
-        response = await self.send(operation, arguments, timeout)
-        return self._raw_response(response, model, item_model)
+        """Run the operation and return the raw response; its `parse()` decodes as `call`."""
+        plan = _plan(operation_id)
+        return self._raw(plan, await self._send(plan, arguments, timeout))
 
     def pages(
         self,
-        operation: Operation,
+        operation_id: str,
         arguments: Mapping[str, object],
-        model: type[PageT],
         timeout: Timeout,
-        item_model: type[Decodable],
         concurrency: int,
-    ) -> AsyncWalk[PageT]:
+    ) -> AsyncWalk[Any]:
         """Walk every page, up to `concurrency` in flight after the first (`async for`)."""
-        _plan(operation).request(_page_arguments(operation, arguments, 1), timeout)
+        from .._pagination import AsyncWalk, async_pages
+
+        plan = self._walk(operation_id, arguments, timeout)
         _positive_int("concurrency", concurrency)
 
-        async def fetch(index: int) -> PageT:
-            walk = _page_arguments(operation, arguments, index)
-            return await self.call(operation, walk, model, timeout, item_model)
+        async def fetch(index: int) -> Any:
+            return await self.call(operation_id, plan.page(arguments, index), timeout)
 
         return AsyncWalk(async_pages(fetch, concurrency))
 
     @staticmethod
     def items(pages: AsyncWalk[Page[Item]]) -> AsyncWalk[Item]:
         """Every item of every page, in order (`async for`)."""
+        from .._pagination import AsyncWalk, async_items
+
         return AsyncWalk(async_items(pages))
