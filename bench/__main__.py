@@ -71,10 +71,14 @@ def main() -> int:
     print(_table(figures))
     machine = _machine()
     print(f"\nmachine: {machine['nproc']} CPUs, {machine['cpu']}, Python {machine['python']}")
+    duration = time.time() - started
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"took {duration // 60:.0f} min {duration % 60:.0f} s; load average now {load}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "duration_s": round(time.time() - started, 1),
+        "duration_s": round(duration, 1),
+        "load_average_at_end": os.getloadavg(),
         "quick": args.quick,
         "machine": machine,
         "figures": [asdict(f) for f in figures],
