@@ -62,19 +62,29 @@ def main() -> int:
     args = parser.parse_args()
     figures: list[Figure] = []
     started = time.time()
+    suite_seconds: dict[str, float] = {}
     for name, run in SUITES.items():
         if args.only and name not in args.only:
             continue
         print(f"running {name} ...", flush=True)
+        suite_started = time.perf_counter()
         figures += run(quick=args.quick)
+        suite_seconds[name] = round(time.perf_counter() - suite_started, 1)
     print()
     print(_table(figures))
     machine = _machine()
     print(f"\nmachine: {machine['nproc']} CPUs, {machine['cpu']}, Python {machine['python']}")
+    duration = time.time() - started
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    suites = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in suite_seconds.items())
+    took = f"{duration // 60:.0f} min {duration % 60:.0f} s"
+    print(f"took {took} ({suites}); load average now {load}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "duration_s": round(time.time() - started, 1),
+        "duration_s": round(duration, 1),
+        "suite_seconds": suite_seconds,
+        "load_average_at_end": os.getloadavg(),
         "quick": args.quick,
         "machine": machine,
         "figures": [asdict(f) for f in figures],

@@ -6,15 +6,23 @@ barrier, with no token anywhere. The async part does what a real application doe
 credential: it opens its client with the sync client's token (`token=cx.get_token()`, public
 API), and that `get_token` call joins the one token request the 64 threads' first calls are
 already waiting for (single flight). The simulator counts the token requests.
+
+The simulator also counts the API requests: 12,800, plus one for each GET the client resent
+after a connection error. Under this load httpcore 1.0.9's pool can close a connection it has
+already handed to a waiting request (encode/httpcore#1110): the request was served, but its
+socket is closed under it (`ReadError`, EBADF) and the retry policy resends the idempotent GET,
+as it should. The figure counts those resends from the `cloudcx` logger (each retry is logged
+at INFO) and requires every extra request to be one of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -79,10 +87,38 @@ def _application(kwargs: dict[str, Any], calls: int) -> None:
         raise errors[0]
 
 
+class _Resends(logging.Handler):
+    """Counts the requests the client's retry policy resent, from its INFO lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+        self.reasons: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "; retrying in " in message:
+            self.count += 1
+            self.reasons.add(message.partition(": ")[2].partition(";")[0])
+
+
+@contextlib.contextmanager
+def _counting_resends() -> Iterator[_Resends]:
+    logger = logging.getLogger("cloudcx")
+    handler, level = _Resends(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # retries only: each attempt is logged at DEBUG
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def run(quick: bool = False) -> list[Figure]:
     """Count the simulator's token requests for the whole application, starting with none."""
     calls = 10 if quick else 100
-    with simulator(users=10, token_ttl=TOKEN_TTL) as sim:
+    with simulator(users=10, token_ttl=TOKEN_TTL) as sim, _counting_resends() as resends:
         kwargs = client_kwargs(sim)
         sim.reset_counters()
         start = time.perf_counter()
@@ -93,15 +129,20 @@ def run(quick: bool = False) -> list[Figure]:
     return [
         Figure(
             key="token_requests",
-            title=f"token requests, {WORKERS} threads + {WORKERS} tasks x {calls} calls",
+            title=(
+                f"token requests, {WORKERS} threads + {WORKERS} tasks x {calls} calls"
+                f" ({api:,} API requests, {resends.count} of them resent)"
+            ),
             value=float(tokens),
             unit="",
             target="exactly 1",
-            met=tokens == 1 and api == expected_api,
+            met=tokens == 1 and api == expected_api + resends.count,
             details={
                 "token_requests": tokens,
                 "api_requests": api,
                 "expected_api_requests": expected_api,
+                "resent_requests": resends.count,
+                "resent_after": sorted(resends.reasons),
                 "seconds": seconds,
                 "token_ttl_s": TOKEN_TTL,
             },

@@ -5,8 +5,10 @@ for the exact body the spec describes, or None for any other body, which the cal
 with the tolerant (or strict) decoder.
 """
 
+import gc
+import threading
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from types import MappingProxyType, TracebackType
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,6 +18,44 @@ from .models import User, UserPage
 
 SUCCESS_CODE = "0000"
 _REFUSED = (msgspec.DecodeError, RecursionError)
+
+
+class _CollectorPause:
+    """Pause the cyclic garbage collector while one body is decoded; thread-safe, nestable.
+
+    A page is built from a few tracked objects per item (the model, its UUID, its lists) that
+    all survive the build, so every collection the build triggers scans them and promotes
+    them to an older generation for nothing: about 0.3 ms for 1,000 users, a third of the
+    whole decode. The pause is bounded by the body (capped by `max_response_bytes` before it
+    gets here) and creates no cycles. Concurrent or nested decoders share one pause: the last
+    one out resumes the collector, and only if it was enabled when the first one came in.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._resume = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._resume:
+                gc.enable()
+
+
+_COLLECTOR_PAUSED = _CollectorPause()
 
 
 class _User(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -83,13 +123,14 @@ _DECODE_USERPAGE = msgspec.json.Decoder(_UserPageEnvelope).decode
 
 
 def _decode_UserPage(content: bytes) -> UserPage | None:
-    try:
-        envelope = _DECODE_USERPAGE(content)
-    except _REFUSED:
-        return None
-    if envelope.code != SUCCESS_CODE:
-        return None
-    return _UserPage_model(envelope.data)
+    with _COLLECTOR_PAUSED:
+        try:
+            envelope = _DECODE_USERPAGE(content)
+        except _REFUSED:
+            return None
+        if envelope.code != SUCCESS_CODE:
+            return None
+        return _UserPage_model(envelope.data)
 
 
 FAST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = MappingProxyType(
