@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from cloudcx._token_store import token_store_key
-from tests.adversarial._hostile import (
+from tests.cli.conftest import run
+from tests.support.hostile_server import (
     API_KEY,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -28,7 +29,6 @@ from tests.adversarial._hostile import (
     hostile,
     token_answer,
 )
-from tests.cli.conftest import run
 
 _KEEP = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 

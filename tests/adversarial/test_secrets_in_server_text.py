@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from cloudcx import APIError, AsyncCloudCX, CloudCX, CloudCXError, InvalidResponseError
-from tests.adversarial._hostile import (
+from tests.support.hostile_server import (
     API_KEY,
     CLIENT_SECRET,
     ISSUED_TOKEN,

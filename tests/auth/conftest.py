@@ -11,13 +11,7 @@ from typing import Any
 import pytest
 
 from cloudcx.testing import Simulator
-
-from ._support import FakeClock, LogCapture, SimFactory
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+from tests.support.clients import LogCapture, SimFactory
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from cloudcx import InvalidResponseError, RateLimitError, Secret, ServerError, Token
 from cloudcx._tokens import jwt_expiry, parse_token_response
 from cloudcx.testing import Fault
-
-from ._support import FakeClock, SimFactory, async_client, grant_types, sync_client
+from tests.support.clients import SimFactory, async_client, grant_types, sync_client
+from tests.support.clock import FakeClock
 
 
 def _refresh_tokens_sent(sim: object) -> list[str]:

@@ -31,8 +31,7 @@ from cloudcx._response import KNOWN_SECRETS_EXTENSION
 from cloudcx._tokens import PASSWORD_NEEDED, parse_token_response
 from cloudcx._transport_errors import raise_send_failure
 from cloudcx.testing import Fault
-
-from ._support import SimFactory, grant_kwargs, serving, sync_client
+from tests.support.clients import SimFactory, grant_kwargs, serving, sync_client
 
 _SENT = datetime(2030, 1, 1, tzinfo=UTC)
 _MARK = "Zq9-" + "sekret"  # built, not quoted: tracebacks show source lines

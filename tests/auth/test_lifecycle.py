@@ -12,8 +12,8 @@ import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, Token
 from cloudcx.testing import Fault
-
-from ._support import FakeClock, SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.clients import SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.clock import FakeClock
 
 
 def test_a_thousand_calls_take_one_token_request(make_sim: SimFactory) -> None:

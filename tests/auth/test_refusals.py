@@ -8,8 +8,7 @@ import pytest
 
 from cloudcx import AsyncCloudCX, AuthenticationError, CloudCX, InvalidResponseError, ServerError
 from cloudcx.testing import Fault, Simulator
-
-from ._support import SimFactory, async_client, error_text, grant_kwargs, sync_client
+from tests.support.clients import SimFactory, async_client, error_text, grant_kwargs, sync_client
 
 
 def test_wrong_password_is_invalid_grant_and_never_shows_the_password(

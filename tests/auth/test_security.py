@@ -30,9 +30,7 @@ from cloudcx import (
 from cloudcx._config import ClientConfig, build_ssl_context
 from cloudcx._token_manager import SyncTokenManager
 from cloudcx.testing import Fault, Simulator
-
-from ._support import (
-    FakeClock,
+from tests.support.clients import (
     LogCapture,
     SimFactory,
     async_client,
@@ -41,6 +39,7 @@ from ._support import (
     serving,
     sync_client,
 )
+from tests.support.clock import FakeClock
 
 # --- the leak test -------------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..compat._foreign_server import ForeignServer, foreign_server
+from tests.support.foreign_server import ForeignServer, foreign_server
+
 from .conftest import CLOUDCX, TIMEOUT, Env
 
 CLEAR_SCREEN = "\x1b[2J"

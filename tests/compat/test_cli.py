@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ._foreign_server import ForeignServer, Quirks, foreign_server
+from tests.support.foreign_server import ForeignServer, Quirks, foreign_server
 
 CLI = Path(sys.executable).parent / "cloudcx"
 

@@ -11,9 +11,8 @@ import traceback
 import pytest
 
 from cloudcx import AsyncCloudCX, AuthenticationError, CloudCX, CloudCXError, ConfigurationError
-
-from ._foreign_server import Quirks, foreign_server
-from ._support import client, credentials
+from tests.support.foreign_clients import client, credentials
+from tests.support.foreign_server import Quirks, foreign_server
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 

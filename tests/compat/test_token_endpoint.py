@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from cloudcx import AuthenticationError
-
-from ._foreign_server import Quirks, foreign_server
-from ._support import assert_api_request, assert_token_request, client
+from tests.support.foreign_clients import assert_api_request, assert_token_request, client
+from tests.support.foreign_server import Quirks, foreign_server
 
 
 def test_token_endpoint_on_another_port_named_localhost() -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX
-from tests.contract._support import SPEC, PrismServer, prism
+from tests.support.tools import SPEC, PrismServer, prism
 
 TOKEN_PATH = "/oauth/token"
 USERS_PATH = "/openapi/v2/user/page"

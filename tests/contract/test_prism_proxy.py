@@ -17,7 +17,7 @@ import pytest
 
 from cloudcx import CloudCX, ServerError
 from cloudcx.testing import Fault, SimulatorProcess
-from tests.contract._support import SPEC, PrismServer, prism
+from tests.support.tools import SPEC, PrismServer, prism
 
 USERS = 60
 TOKEN_PATH = "/oauth/token"

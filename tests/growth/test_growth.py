@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.contract._support import ROOT
+from tests.support.grown_spec import grow_project_spec
+from tests.support.tools import ROOT
 
 # PyYAML (a dependency of the generator) ships no type stubs.
 yaml: Any = importlib.import_module("yaml")
@@ -28,148 +29,6 @@ pytestmark = pytest.mark.slow
 
 TIMEOUT = 300
 CALLS = Path(__file__).resolve().parent / "_grown_calls.py"
-
-_SECURITY: list[dict[str, list[str]]] = [{"oauth2": []}, {"apiKey": []}]
-
-
-def _envelope(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["code", "data"],
-        "properties": {
-            "code": {"type": "string"},
-            "message": {"type": ["string", "null"]},
-            "data": data,
-        },
-    }
-
-
-def _answers(schema: str, description: str) -> dict[str, Any]:
-    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
-    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
-    return {
-        "200": {"description": description, "content": content},
-        "404": {"description": "Not found.", "content": error},
-    }
-
-
-def _page_parameters() -> list[dict[str, Any]]:
-    return [
-        {
-            "name": "pageIndex",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
-        },
-        {
-            "name": "pageSize",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
-        },
-    ]
-
-
-def grow(spec: dict[str, Any]) -> None:
-    """Add the four operations, and the schemas they need, to `spec`."""
-    schemas = spec["components"]["schemas"]
-    schemas["CallQueue"] = {
-        "type": "object",
-        "required": ["id", "name", "strategy"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "strategy": {"type": "string"},
-        },
-    }
-    schemas["CallQueuePage"] = {
-        "type": "object",
-        "required": ["totalPages", "totalElements", "content"],
-        "properties": {
-            "totalPages": {"type": "integer"},
-            "totalElements": {"type": "integer"},
-            "content": {"type": "array", "items": {"$ref": "#/components/schemas/CallQueue"}},
-        },
-    }
-    schemas["UserEnvelope"] = _envelope({"$ref": "#/components/schemas/User"})
-    schemas["CallQueueEnvelope"] = _envelope({"$ref": "#/components/schemas/CallQueue"})
-    schemas["CallQueuePageEnvelope"] = _envelope({"$ref": "#/components/schemas/CallQueuePage"})
-    schemas["EmptyEnvelope"] = _envelope({"type": "null"})
-    paths = spec["paths"]
-    paths["/openapi/v2/user/{id}"] = {
-        "get": {
-            "operationId": "getUser",
-            "x-cloudcx-method": "get",
-            "tags": ["users"],
-            "summary": "Get one user",
-            "security": _SECURITY,
-            "parameters": [
-                {
-                    "name": "id",
-                    "in": "path",
-                    "required": True,
-                    "description": "The user's ID.",
-                    "schema": {"type": "string", "format": "uuid"},
-                }
-            ],
-            "responses": _answers("UserEnvelope", "The user."),
-        }
-    }
-    paths["/openapi/v2/call-queue/page"] = {
-        "get": {
-            "operationId": "listCallQueues",
-            "tags": ["Call Queues"],
-            "summary": "List call queues",
-            "security": _SECURITY,
-            "parameters": _page_parameters(),
-            "responses": _answers("CallQueuePageEnvelope", "A page of queues."),
-        }
-    }
-    paths["/openapi/v2/call-queue"] = {
-        "post": {
-            "operationId": "createCallQueue",
-            "x-cloudcx-method": "create",
-            "tags": ["Call Queues"],
-            "summary": "Create a call queue",
-            "security": _SECURITY,
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["name"],
-                            "properties": {
-                                "name": {"type": "string", "maxLength": 64},
-                                "strategy": {
-                                    "type": "string",
-                                    "enum": ["ringall", "roundrobin"],
-                                },
-                            },
-                        }
-                    }
-                },
-            },
-            "responses": _answers("CallQueueEnvelope", "The new queue."),
-        }
-    }
-    paths["/openapi/v2/call-queue/{queueId}"] = {
-        "delete": {
-            "operationId": "deleteCallQueue",
-            "x-cloudcx-method": "delete",
-            "tags": ["Call Queues"],
-            "summary": "Delete a call queue",
-            "security": _SECURITY,
-            "parameters": [
-                {"name": "queueId", "in": "path", "required": True, "schema": {"type": "integer"}},
-                {
-                    "name": "confirmationCode",
-                    "in": "query",
-                    "description": "A one-time code; a credential, so masked in messages.",
-                    "schema": {"type": "string", "format": "password"},
-                },
-            ],
-            "responses": _answers("EmptyEnvelope", "Deleted; data is null."),
-        }
-    }
 
 
 def _git(tree: Path, *args: str) -> str:
@@ -195,7 +54,7 @@ def test_added_operations_become_typed_methods_with_no_change_under_overrides(
     _git(tree, "commit", "--quiet", "-m", "before growth")
     spec_path = tree / "spec" / "cloudcx.yaml"
     spec = yaml.safe_load(spec_path.read_text())
-    grow(spec)
+    grow_project_spec(spec)
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
 
     generation = subprocess.run(

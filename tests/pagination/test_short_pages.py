@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compat._foreign_server import ForeignServer, Quirks, foreign_server
-from tests.compat._support import async_client, client
+from tests.support.foreign_clients import async_client, client
+from tests.support.foreign_server import ForeignServer, Quirks, foreign_server
 
 CLAMPING = Quirks(max_page_size=10, echo_requested_size=True)
 

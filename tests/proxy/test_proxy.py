@@ -16,8 +16,9 @@ import pytest
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
 from cloudcx._proxy import environment_proxies
 from cloudcx.testing import Fault, Simulator
-from tests.proxy._forward_proxy import ForwardProxy
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
+from tests.support.forward_proxy import ForwardProxy
 
 USERS = "/openapi/v2/user/page"
 TOKEN = "/oauth/token"
@@ -198,29 +199,27 @@ def test_a_proxy_does_not_lift_the_plain_http_refusal(proxy: ForwardProxy) -> No
 
 
 def test_api_and_token_requests_are_retried_through_the_environment_proxy(
-    sim: Simulator, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    sim: Simulator, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     sim.inject(Fault.status(503), route="token")
     sim.inject(Fault.status(503), route="users")
-    with CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         assert cx.users.list().total_elements == 30
     assert proxy.paths() == [TOKEN, TOKEN, USERS, USERS]
     assert [r.status for r in proxy.requests] == [503, 200, 503, 200]
-    assert fake_time.sleeps == [0.5, 0.5]
+    assert clock.sleeps == [0.5, 0.5]
 
 
 @pytest.mark.anyio
 async def test_retried_through_an_explicit_proxy_async(
-    sim: Simulator, proxy: ForwardProxy, fake_time: FakeTime
+    sim: Simulator, proxy: ForwardProxy, clock: FakeClock
 ) -> None:
     sim.inject(Fault.status(503), route="users", count=2)
-    async with AsyncCloudCX(
-        **credentials(sim), proxy=proxy.url, retry_policy=fake_time.policy()
-    ) as cx:
+    async with AsyncCloudCX(**credentials(sim), proxy=proxy.url, retry_policy=clock.policy()) as cx:
         await cx.users.list()
     assert proxy.paths() == [USERS, USERS, USERS]
-    assert fake_time.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]
 
 
 # --- the environment map is httpx's own ---------------------------------------------------

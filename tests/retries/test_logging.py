@@ -13,18 +13,19 @@ import pytest
 from cloudcx import CloudCX
 from cloudcx._logging import configure_from_env, logger
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
 
 ATTEMPT = "GET /openapi/v2/user/page -> {outcome} in "
 
 
 def test_each_attempt_is_logged_at_debug(
-    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    sim: Simulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.inject(Fault.status(503), route="users", count=2)
     with (
         caplog.at_level(logging.DEBUG, logger="cloudcx"),
-        CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx,
     ):
         cx.users.list(keywords="freesia")
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
@@ -41,13 +42,13 @@ def test_each_attempt_is_logged_at_debug(
 
 
 def test_no_secret_or_query_is_logged(
-    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    sim: Simulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.inject(Fault.reset(), route="token")
     sim.inject(Fault.status(401), route="users")
     with (
         caplog.at_level(logging.DEBUG),
-        CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx,
     ):
         cx.users.list(keywords="freesia")
     # httpx and httpcore log on their own loggers (httpx's INFO line shows the query); only

@@ -8,8 +8,8 @@ from pathlib import Path
 from openapi_spec_validator.readers import read_from_filename
 
 from cloudcx_openapi.operations import OPERATIONS
-from tests.contract._growth import GROWN_PATH, grown_spec
-from tests.contract._support import ROOT, SPEC, node_tool, run
+from tests.support.grown_spec import GROWN_PATH, write_grown_spec
+from tests.support.tools import ROOT, SPEC, node_tool, run
 
 
 def test_the_reference_builds_offline_with_operations_schemas_and_examples(
@@ -69,7 +69,7 @@ def test_a_new_operation_gets_its_code_samples_with_nothing_written_by_hand(tmp_
         [
             "node",
             str(ROOT / "docs" / "code-samples.cjs"),
-            str(grown_spec(tmp_path)),
+            str(write_grown_spec(tmp_path)),
             str(with_samples),
         ]
     )

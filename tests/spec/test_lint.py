@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.contract._support import ROOT, SPEC, node_tool, run
+from tests.support.tools import ROOT, SPEC, node_tool, run
 
 
 def redocly_problems(spec: Path) -> list[dict[str, Any]]:

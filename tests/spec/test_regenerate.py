@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract._support import ROOT
+from tests.support.tools import ROOT
 
 GENERATOR_TIMEOUT = 300
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the auth tests: a fake clock, client builders, a log capture."""
+"""Client builders for the simulator, a log capture, the text an error shows, a server thread."""
 
 from __future__ import annotations
 
@@ -7,25 +7,13 @@ import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from cloudcx import AsyncCloudCX, CloudCX
 from cloudcx.testing import Simulator
 
 SimFactory = Callable[..., Simulator]
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+Auth = Literal["api_key", "password"]
 
 
 def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
@@ -40,6 +28,13 @@ def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
     }
     kwargs.update(overrides)
     return kwargs
+
+
+def credentials(sim: Simulator, auth: Auth = "api_key") -> dict[str, Any]:
+    """Keyword arguments that point a client at `sim` with the chosen way to authenticate."""
+    if auth == "api_key":
+        return {"base_url": sim.base_url, "api_key": sim.api_key}
+    return grant_kwargs(sim)
 
 
 @contextmanager

@@ -1,8 +1,13 @@
-"""A copy of the spec with operations of every shape added, and its generated package.
+"""Copies of the spec grown by new operations: the one place the growth tests build them.
 
-The simulator and CLI tests generate from it (with `generator/regenerate.py --spec S --out D`,
-as `make generate` does) to show that both serve and offer an operation the day it is added
-to the spec, with nothing under `overrides/` changed.
+- `grown_spec`/`generate_grown`: call-queue operations of every shape, and the package
+  generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
+  does); the simulator and CLI tests show that both serve and offer an operation the day it
+  is added to the spec, with nothing under `overrides/` changed.
+- `grow_project_spec`: the operations the whole-project growth test adds to the spec of a
+  copy of the project (a get by ID, a paged list, a create, a delete whose data is null).
+- `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
+  artefacts built from the spec (the docs' code samples, the Postman collection).
 """
 
 from __future__ import annotations
@@ -14,10 +19,39 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from tests.contract._support import ROOT, SPEC
+from tests.support.tools import ROOT, SPEC
 
 GENERATOR_TIMEOUT = 300
 QUEUE_ID = "0b7a4f52-5a1c-4a8e-9d43-3c1f1c6f2a10"
+GROWN_PATH = "/openapi/v2/user/detail"
+
+_USER_DETAIL = f"""  {GROWN_PATH}:
+    get:
+      operationId: getUser
+      tags: [users]
+      summary: One user
+      description: One user, by ID.
+      security:
+        - oauth2: []
+        - apiKey: []
+      parameters:
+        - name: id
+          in: query
+          required: true
+          description: The user's ID.
+          schema:
+            type: string
+          example: 75d86d40-f7d9-4025-8a1c-8a868f918289
+      responses:
+        "200":
+          description: An envelope.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/UserPageEnvelope"
+        "401":
+          description: Refused.
+"""
 
 _SECURITY: list[dict[str, list[str]]] = [{"oauth2": []}, {"apiKey": []}]
 _QUEUE = {"id": QUEUE_ID, "name": "Support", "priority": 3, "recordCalls": True}
@@ -218,3 +252,156 @@ def generate_grown(scratch: Path) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+def example_of(path: str, method: str) -> object:
+    """The example answer `grown_spec` documents for the operation at `path`, `method`."""
+    media = grown_spec()["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    return media["example"]
+
+
+def write_grown_spec(folder: Path) -> Path:
+    """Write the spec with a `getUser` operation added into `folder`; return its path."""
+    grown = folder / "grown.yaml"
+    grown.write_text(SPEC.read_text().replace("paths:\n", "paths:\n" + _USER_DETAIL, 1))
+    return grown
+
+
+def _enveloped(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["code", "data"],
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": ["string", "null"]},
+            "data": data,
+        },
+    }
+
+
+def _answers(schema: str, description: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    return {
+        "200": {"description": description, "content": content},
+        "404": {"description": "Not found.", "content": error},
+    }
+
+
+def _page_parameters() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "pageIndex",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        {
+            "name": "pageSize",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+        },
+    ]
+
+
+def grow_project_spec(spec: dict[str, Any]) -> None:
+    """Add the four operations, and the schemas they need, to `spec`."""
+    schemas = spec["components"]["schemas"]
+    schemas["CallQueue"] = {
+        "type": "object",
+        "required": ["id", "name", "strategy"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "strategy": {"type": "string"},
+        },
+    }
+    schemas["CallQueuePage"] = {
+        "type": "object",
+        "required": ["totalPages", "totalElements", "content"],
+        "properties": {
+            "totalPages": {"type": "integer"},
+            "totalElements": {"type": "integer"},
+            "content": {"type": "array", "items": {"$ref": "#/components/schemas/CallQueue"}},
+        },
+    }
+    schemas["UserEnvelope"] = _enveloped({"$ref": "#/components/schemas/User"})
+    schemas["CallQueueEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueue"})
+    schemas["CallQueuePageEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueuePage"})
+    schemas["EmptyEnvelope"] = _enveloped({"type": "null"})
+    paths = spec["paths"]
+    paths["/openapi/v2/user/{id}"] = {
+        "get": {
+            "operationId": "getUser",
+            "x-cloudcx-method": "get",
+            "tags": ["users"],
+            "summary": "Get one user",
+            "security": _SECURITY,
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "description": "The user's ID.",
+                    "schema": {"type": "string", "format": "uuid"},
+                }
+            ],
+            "responses": _answers("UserEnvelope", "The user."),
+        }
+    }
+    paths["/openapi/v2/call-queue/page"] = {
+        "get": {
+            "operationId": "listCallQueues",
+            "tags": ["Call Queues"],
+            "summary": "List call queues",
+            "security": _SECURITY,
+            "parameters": _page_parameters(),
+            "responses": _answers("CallQueuePageEnvelope", "A page of queues."),
+        }
+    }
+    paths["/openapi/v2/call-queue"] = {
+        "post": {
+            "operationId": "createCallQueue",
+            "x-cloudcx-method": "create",
+            "tags": ["Call Queues"],
+            "summary": "Create a call queue",
+            "security": _SECURITY,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {
+                                "name": {"type": "string", "maxLength": 64},
+                                "strategy": {
+                                    "type": "string",
+                                    "enum": ["ringall", "roundrobin"],
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": _answers("CallQueueEnvelope", "The new queue."),
+        }
+    }
+    paths["/openapi/v2/call-queue/{queueId}"] = {
+        "delete": {
+            "operationId": "deleteCallQueue",
+            "x-cloudcx-method": "delete",
+            "tags": ["Call Queues"],
+            "summary": "Delete a call queue",
+            "security": _SECURITY,
+            "parameters": [
+                {"name": "queueId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "confirmationCode",
+                    "in": "query",
+                    "description": "A one-time code; a credential, so masked in messages.",
+                    "schema": {"type": "string", "format": "password"},
+                },
+            ],
+            "responses": _answers("EmptyEnvelope", "Deleted; data is null."),
+        }
+    }
