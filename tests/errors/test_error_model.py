@@ -14,7 +14,6 @@ from cloudcx import (
     APITimeoutError,
     AsyncCloudCX,
     AuthenticationError,
-    ClientClosedError,
     CloudCX,
     CloudCXError,
     ConfigurationError,
@@ -91,29 +90,6 @@ async def test_refused_connection_is_retried_then_raised_async() -> None:
         with pytest.raises(APIConnectionError):
             await cx.users.list()
     assert clock.sleeps == [0.5, 1.0]
-
-
-def test_a_closed_client_raises_a_typed_error() -> None:
-    with Simulator(users=3) as sim:
-        cx = CloudCX(**credentials(sim))
-        cx.close()
-        with pytest.raises(ClientClosedError, match="the client is closed"):
-            cx.users.list()
-        with pytest.raises(ClientClosedError):
-            list(cx.users.iter())
-        with pytest.raises(ClientClosedError):
-            cx.client.get_httpx_client().get("/openapi/v2/user/page")
-        assert sim.requests == []
-
-
-@pytest.mark.anyio
-async def test_a_closed_async_client_raises_a_typed_error() -> None:
-    with Simulator(users=3) as sim:
-        cx = AsyncCloudCX(**credentials(sim))
-        await cx.close()
-        with pytest.raises(ClientClosedError, match="the client is closed"):
-            await cx.users.list()
-        assert sim.requests == []
 
 
 @pytest.mark.parametrize(

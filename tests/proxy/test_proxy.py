@@ -13,11 +13,17 @@ from typing import Any
 import httpx
 import pytest
 
-from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
+from cloudcx import (
+    AsyncCloudCX,
+    CloudCX,
+    ConfigurationError,
+    InsecureTransportError,
+)
 from cloudcx._proxy import environment_proxies
 from cloudcx.testing import Fault, Simulator
 from tests.support.clients import credentials
 from tests.support.clock import FakeClock
+from tests.support.foreign_server import foreign_server
 from tests.support.forward_proxy import ForwardProxy
 
 USERS = "/openapi/v2/user/page"
@@ -244,3 +250,19 @@ def test_the_environment_is_read_as_httpx_reads_it(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert environment_proxies() == utils.get_environment_proxies()
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def test_environment_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    # The foreign server doubles as a forward proxy: it serves absolute-form request targets.
+    with foreign_server() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        # Port 9 (discard) on loopback: nothing listens, so only the proxy can answer.
+        with CloudCX(base_url="http://127.0.0.1:9", api_key=proxy.api_key, max_retries=0) as cx:
+            assert cx.users.list().total_elements == 26
+        assert proxy.api_requests[0].headers["host"] == "127.0.0.1:9"

@@ -30,7 +30,8 @@ from cloudcx import (
     ServerError,
 )
 from cloudcx.testing import Fault, Simulator
-from tests.support.clients import credentials
+from tests.support.clients import SimFactory, credentials
+from tests.support.clients import sync_client as password_client
 from tests.support.clock import FakeClock
 
 # The delay fault outlasts this read timeout; everything else answers in milliseconds.
@@ -425,3 +426,11 @@ def test_401_after_refresh_raises_authentication_error(sim: Simulator, clock: Fa
     assert sim.api_requests == 2
     assert clock.sleeps == []
     sim.clear_faults()
+
+
+def test_token_requests_are_retried_by_the_transport(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.status(503, retry_after=0), route="token")
+    with password_client(sim) as cx:
+        assert cx.users.list().total_elements == 30
+    assert sim.token_requests == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socketserver
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -86,6 +87,11 @@ def error_text(exc: BaseException) -> str:
         parts += [str(seen), repr(seen), repr(seen.args), repr(vars(seen))]
         seen = seen.__cause__ or seen.__context__
     return "\n".join(parts)
+
+
+def chain_text(error: BaseException) -> str:
+    """The error's traceback along its whole chain, and its repr: what a user may be shown."""
+    return "".join(traceback.format_exception(error)) + repr(error)
 
 
 @contextmanager
