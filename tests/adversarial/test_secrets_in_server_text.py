@@ -175,6 +175,7 @@ async def test_async_errors_mask_secrets_too() -> None:
     assert_no_secret(caught.value)
 
 
+@pytest.mark.slow
 def test_a_failed_call_leaves_no_issued_token_in_its_traceback_locals() -> None:
     # The token is issued, then the API breaks the connection: the chained httpx error keeps
     # the request, whose Authorization header carried the token.

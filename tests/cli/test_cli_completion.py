@@ -13,6 +13,9 @@ from cloudcx.cli._parser import build_parser
 
 from .conftest import Env, run
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 
 def _complete(script: str, words: list[str]) -> list[str]:
     """What bash offers after `words` (the last one being completed), via the real function."""

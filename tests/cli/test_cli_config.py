@@ -13,6 +13,9 @@ from cloudcx.testing import Simulator
 
 from .conftest import Env, api_key_env, password_env, run
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 
 def _write(path: Path, text: str, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,9 @@ from cloudcx.cli import main
 
 from .conftest import CLOUDCX, Env, run
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 COMMANDS = [
     [],
     ["users"],

@@ -30,6 +30,9 @@ from tests.support.hostile_server import (
     token_answer,
 )
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 _KEEP = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 
 

@@ -18,6 +18,9 @@ from cloudcx_openapi.operations import Operation
 from tests.cli.conftest import Env, api_key_env, run
 from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
 
+# Slow: the module first generates a package from a grown spec.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:

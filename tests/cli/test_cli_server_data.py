@@ -19,6 +19,9 @@ from tests.support.foreign_server import ForeignServer, foreign_server
 
 from .conftest import CLOUDCX, TIMEOUT, Env
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 CLEAR_SCREEN = "\x1b[2J"
 FORMULA = '=HYPERLINK("http://evil.example/","open")'
 PHONE = "+1-555-0100"

@@ -13,6 +13,9 @@ import pytest
 
 from .conftest import CLOUDCX, TIMEOUT, Env, read_until, run
 
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def simulate(env: Env) -> Iterator[subprocess.Popen[bytes]]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from cloudcx.testing import Simulator
 
 from .conftest import ERASE, Env, api_key_env, password_env, run, run_in_terminal
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 PROGRESS = re.compile(r"fetched page (\d+)/(\d+), (\d+)/(\d+) users")
 

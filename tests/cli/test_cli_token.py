@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cloudcx.testing import Simulator
 
 from .conftest import Env, api_key_env, password_env, run
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def test_token_is_described_and_masked(env: Env, sim: Simulator) -> None:

@@ -7,9 +7,14 @@ import io
 import json
 import subprocess
 
+import pytest
+
 from cloudcx.testing import Fault, Simulator
 
 from .conftest import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 ALL_FIELDS = [
     "id",

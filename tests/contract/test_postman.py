@@ -11,9 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cloudcx.testing import SimulatorProcess
 from tests.support.grown_spec import GROWN_PATH, write_grown_spec
 from tests.support.tools import ROOT, SPEC, node_tool, run
+
+# Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
+pytestmark = pytest.mark.slow
 
 SCRIPT = ROOT / "docs" / "postman.cjs"
 VARIABLES = ["baseUrl", "tokenUrl", "clientId", "clientSecret", "username", "password", "apiKey"]

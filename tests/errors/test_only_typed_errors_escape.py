@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from cloudcx import AsyncCloudCX, CloudCX, CloudCXError, RetryPolicy, UserPage
 from tests.errors.conftest import Reply, ScriptedServer
 
+# Slow: most tests send hundreds of scripted answers through a real client.
+pytestmark = pytest.mark.slow
+
 API_KEY = "fuzz-api-key-6d624c35-978b-4e2f"
 
 USER: dict[str, Any] = {

@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.packaging.conftest import ROOT, run
+
+# Slow: pdoc builds the whole reference.
+pytestmark = pytest.mark.slow
 
 
 def test_pdoc_builds_a_self_contained_reference(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ def run_client(sim: Simulator, log: str | None) -> str:
     return done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["debug", "DEBUG"])
 def test_cloudcx_log_debug_turns_logging_on_without_code(sim: Simulator, level: str) -> None:
     stderr = run_client(sim, level)
@@ -103,6 +104,7 @@ def test_cloudcx_log_debug_turns_logging_on_without_code(sim: Simulator, level: 
     assert sim.api_key not in stderr
 
 
+@pytest.mark.slow
 def test_cloudcx_log_info_shows_retries_only(sim: Simulator) -> None:
     sim.inject(Fault.status(502), route="users")
     stderr = run_client(sim, "info")
@@ -110,6 +112,7 @@ def test_cloudcx_log_info_shows_retries_only(sim: Simulator) -> None:
     assert "-> 200 in" not in stderr
 
 
+@pytest.mark.slow
 def test_without_cloudcx_log_nothing_is_printed(sim: Simulator) -> None:
     sim.inject(Fault.status(502), route="users")
     assert run_client(sim, None) == ""

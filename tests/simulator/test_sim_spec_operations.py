@@ -13,6 +13,9 @@ import pytest
 from cloudcx.testing import Simulator
 from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
 
+# Slow: the module first generates a package from a grown spec.
+pytestmark = pytest.mark.slow
+
 QUEUES = "/openapi/v2/call-queue"
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from openapi_spec_validator.readers import read_from_filename
 
 from cloudcx_openapi.operations import OPERATIONS
 from tests.support.grown_spec import GROWN_PATH, write_grown_spec
 from tests.support.tools import ROOT, SPEC, node_tool, run
+
+# Slow: each test builds the Redocly reference with Node.
+pytestmark = pytest.mark.slow
 
 
 def test_the_reference_builds_offline_with_operations_schemas_and_examples(

@@ -18,6 +18,9 @@ import pytest
 
 from tests.support.tools import ROOT
 
+# Slow: each test runs the generator.
+pytestmark = pytest.mark.slow
+
 GENERATOR_TIMEOUT = 300
 
 NEW_OPERATION = """\
