@@ -8,8 +8,7 @@ import pytest
 
 from cloudcx.cli import main
 from cloudcx.testing import Fault, Simulator
-
-from .conftest import Env, api_key_env, password_env, run
+from tests.support.cli import Env, api_key_env, password_env, run
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

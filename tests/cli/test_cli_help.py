@@ -9,8 +9,7 @@ import pytest
 
 from cloudcx import __version__
 from cloudcx.cli import main
-
-from .conftest import CLOUDCX, Env, run
+from tests.support.cli import CLOUDCX, Env, run
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cloudcx._token_store import token_store_key
-from tests.cli.conftest import run
+from tests.support.cli import run
 from tests.support.hostile_server import (
     API_KEY,
     CLIENT_ID,

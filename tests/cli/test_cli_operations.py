@@ -15,7 +15,7 @@ import pytest
 from cloudcx.cli._parser import build_parser
 from cloudcx.testing import Simulator
 from cloudcx_openapi.operations import Operation
-from tests.cli.conftest import Env, api_key_env, run
+from tests.support.cli import Env, api_key_env, run
 from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
 
 # Slow: the module first generates a package from a grown spec.

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.cli import CLOUDCX, TIMEOUT, Env
 from tests.support.foreign_server import ForeignServer, foreign_server
-
-from .conftest import CLOUDCX, TIMEOUT, Env
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cloudcx.testing import Simulator
-
-from .conftest import Env, password_env, run, run_in_terminal
+from tests.support.cli import Env, password_env, run, run_in_terminal
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

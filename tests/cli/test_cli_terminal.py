@@ -7,8 +7,7 @@ import re
 import pytest
 
 from cloudcx.testing import Simulator
-
-from .conftest import ERASE, Env, api_key_env, password_env, run, run_in_terminal
+from tests.support.cli import ERASE, Env, api_key_env, password_env, run, run_in_terminal
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from cloudcx.testing import Simulator
-
-from .conftest import Env, api_key_env, password_env, run
+from tests.support.cli import Env, api_key_env, password_env, run
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

@@ -10,8 +10,7 @@ import subprocess
 import pytest
 
 from cloudcx.testing import Fault, Simulator
-
-from .conftest import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
+from tests.support.cli import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
 
 # Slow: each test runs the `cloudcx` console script in a subprocess.
 pytestmark = pytest.mark.slow

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import ROOT, run
+from tests.packaging.conftest import run
+from tests.support.tools import ROOT
 
 # Slow: pdoc builds the whole reference.
 pytestmark = pytest.mark.slow

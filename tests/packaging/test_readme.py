@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import ROOT
+from tests.support.tools import ROOT
 
 README = (ROOT / "README.md").read_text()
 

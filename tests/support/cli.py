@@ -1,4 +1,4 @@
-"""Fixtures for the CLI tests: the real `cloudcx` executable, run against a simulator.
+"""Running the real `cloudcx` executable: piped or under a pseudo-terminal, in a clean environment.
 
 Every run gets a fresh environment: no `CLOUDCX_*` variable, proxy or config of the developer's
 leaks in, and the config and cache directories are temporary.
@@ -12,12 +12,10 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-
-import pytest
 
 from cloudcx.testing import Simulator
 
@@ -56,8 +54,8 @@ class Env:
         return merged
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Env:
+def fresh_env(tmp_path: Path) -> Env:
+    """A clean environment for the runs of one test, its home and directories under `tmp_path`."""
     values = {name: os.environ[name] for name in _KEEP if name in os.environ}
     home = tmp_path / "home"
     home.mkdir()
@@ -68,12 +66,6 @@ def env(tmp_path: Path) -> Env:
         PYTHONDONTWRITEBYTECODE="1",
     )
     return Env(home, values)
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(users=60) as simulator:
-        yield simulator
 
 
 def api_key_env(env: Env, sim: Simulator) -> dict[str, str]:

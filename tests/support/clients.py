@@ -8,7 +8,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from cloudcx import AsyncCloudCX, CloudCX
 from cloudcx.testing import Simulator
@@ -17,9 +17,20 @@ SimFactory = Callable[..., Simulator]
 Auth = Literal["api_key", "password"]
 
 
-def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
-    """Password-grant constructor arguments for `sim`."""
-    kwargs: dict[str, Any] = {
+class PasswordArgs(TypedDict, total=False):
+    """Keyword arguments of the clients for the password grant."""
+
+    base_url: str
+    token_url: str
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+
+
+def password_kwargs(sim: Simulator) -> PasswordArgs:
+    """Client arguments for the password grant against `sim`."""
+    return {
         "base_url": sim.base_url,
         "token_url": sim.token_url,
         "client_id": sim.client_id,
@@ -27,6 +38,11 @@ def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
         "username": sim.username,
         "password": sim.password,
     }
+
+
+def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
+    """Password-grant constructor arguments for `sim`, with `overrides` applied."""
+    kwargs: dict[str, Any] = dict(password_kwargs(sim))
     kwargs.update(overrides)
     return kwargs
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import pytest
 
 
 @dataclass
@@ -61,14 +57,6 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_GET
 
 
-@pytest.fixture(scope="module")
-def scripted_server() -> Iterator[ScriptedServer]:
-    server = ScriptedServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def scripted_server() -> ScriptedServer:
+    """A new scripted server on an OS-chosen loopback port; run it with `clients.serving`."""
+    return ScriptedServer(("127.0.0.1", 0), _Handler)
