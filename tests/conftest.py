@@ -2,10 +2,101 @@
 
 from __future__ import annotations
 
+import logging
+import socket
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+
+from cloudcx._config import is_loopback_host
+from cloudcx.testing import Simulator
+from tests.support.clients import LogCapture, SimFactory
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     """Run async tests on asyncio, the loop the client is built for."""
     return "asyncio"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The suite's fake clock, starting anew for each test."""
+    return FakeClock()
+
+
+@pytest.fixture
+def make_sim() -> Iterator[SimFactory]:
+    """Start simulators with any settings; all are stopped at the end of the test."""
+    started: list[Simulator] = []
+
+    def make(**settings: Any) -> Simulator:
+        settings.setdefault("users", 30)
+        sim = Simulator(**settings).start()
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def sim(make_sim: SimFactory) -> Simulator:
+    return make_sim()
+
+
+def _is_loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode()
+    return isinstance(host, str) and is_loopback_host(host)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Refuse (and record) any name lookup or connection to a host that is not loopback.
+
+    A safety net for the whole suite, and the witness of "nothing was sent" in the insecure
+    transport tests: the list it yields must stay empty.
+    """
+    attempts: list[object] = []
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _is_loopback(host):
+            attempts.append(host)
+            raise OSError(f"test guard: no lookup of non-loopback host {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if isinstance(address, tuple) and not _is_loopback(address[0]):
+            attempts.append(address)
+            raise OSError(f"test guard: no connection to {address!r}")
+        real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    yield attempts
+    assert attempts == [], f"something tried to reach beyond loopback: {attempts}"
+
+
+_CAPTURED = ("", "httpx", "httpcore", "cloudcx")
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[LogCapture]:
+    """Every log record, at DEBUG, from the root, httpx, httpcore and cloudcx loggers."""
+    handler = LogCapture()
+    saved = []
+    for name in _CAPTURED:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level))
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    yield handler
+    for logger, level in saved:
+        logger.setLevel(level)
+        logger.removeHandler(handler)

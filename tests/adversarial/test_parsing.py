@@ -23,7 +23,7 @@ from cloudcx import (
     InvalidResponseError,
 )
 from cloudcx._auth import _challenge_params
-from tests.adversarial._hostile import (
+from tests.support.hostile_server import (
     Connection,
     Handler,
     api_key_settings,

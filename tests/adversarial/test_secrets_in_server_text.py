@@ -14,8 +14,19 @@ from urllib.parse import quote
 
 import pytest
 
-from cloudcx import APIError, AsyncCloudCX, CloudCX, CloudCXError, InvalidResponseError
-from tests.adversarial._hostile import (
+from cloudcx import (
+    APIError,
+    AsyncCloudCX,
+    AuthenticationError,
+    CloudCX,
+    CloudCXError,
+    InvalidResponseError,
+)
+from cloudcx.testing import Fault
+from tests.support.clients import SimFactory, chain_text, sync_client
+from tests.support.foreign_clients import client
+from tests.support.foreign_server import Quirks, foreign_server
+from tests.support.hostile_server import (
     API_KEY,
     CLIENT_SECRET,
     ISSUED_TOKEN,
@@ -164,6 +175,7 @@ async def test_async_errors_mask_secrets_too() -> None:
     assert_no_secret(caught.value)
 
 
+@pytest.mark.slow
 def test_a_failed_call_leaves_no_issued_token_in_its_traceback_locals() -> None:
     # The token is issued, then the API breaks the connection: the chained httpx error keeps
     # the request, whose Authorization header carried the token.
@@ -209,3 +221,34 @@ def test_error_codes_echoing_a_secret_are_masked(where: str) -> None:
     ):
         cx.users.list()
     assert_no_secret(caught.value, _GRANT)
+
+
+def test_an_envelope_message_quoting_the_api_key_is_masked(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.envelope_error("4001", f"bad key {sim.api_key} for you", 200), route="users")
+    with (
+        CloudCX(base_url=sim.base_url, api_key=sim.api_key, max_retries=0) as cx,
+        pytest.raises(APIError) as caught,
+    ):
+        cx.users.list()
+    assert sim.api_key not in chain_text(caught.value)
+    assert "bad key *** for you" in caught.value.message
+
+
+def test_a_status_error_quoting_the_password_is_masked(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.envelope_error("4030", f"user pw was {sim.password}", 403), route="users")
+    with sync_client(sim, max_retries=0) as cx, pytest.raises(APIError) as caught:
+        cx.users.list()
+    assert caught.value.status_code == 403
+    assert sim.password not in chain_text(caught.value)
+
+
+def test_password_quoted_by_the_server_is_masked() -> None:
+    wrong = "Tr0ub4dor&3-wrong"
+    with foreign_server(Quirks(echo_password=True)) as server, client(server, password=wrong) as cx:
+        with pytest.raises(AuthenticationError) as caught:
+            cx.users.list()
+        assert caught.value.error == "invalid_grant"
+        assert wrong not in str(caught.value)
+        assert wrong not in (caught.value.error_description or "")

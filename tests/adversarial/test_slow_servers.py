@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from cloudcx import APITimeoutError, AsyncCloudCX, CloudCX, RetryPolicy
-from tests.adversarial._hostile import (
+from tests.support.hostile_server import (
     Connection,
     HostileServer,
     api_key_settings,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InvalidResponseError
-from tests.adversarial._hostile import (
+from tests.support.hostile_server import (
     Connection,
     api_key_settings,
     assert_no_secret,

@@ -14,8 +14,7 @@ import pytest
 
 from cloudcx import APIConnectionError, AuthenticationError, CloudCX, Token
 from cloudcx.testing import Fault
-
-from ._support import SimFactory, async_client, grant_kwargs, serving, sync_client
+from tests.support.clients import SimFactory, async_client, grant_kwargs, serving, sync_client
 
 WORKERS = 64
 JOIN_TIMEOUT = 60.0  # a hang guard, not a timing assertion

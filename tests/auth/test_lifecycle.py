@@ -12,8 +12,8 @@ import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, Token
 from cloudcx.testing import Fault
-
-from ._support import FakeClock, SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.clients import SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.clock import FakeClock
 
 
 def test_a_thousand_calls_take_one_token_request(make_sim: SimFactory) -> None:
@@ -25,6 +25,7 @@ def test_a_thousand_calls_take_one_token_request(make_sim: SimFactory) -> None:
     assert sim.api_requests == 1000
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_a_thousand_async_calls_take_one_token_request(make_sim: SimFactory) -> None:
     sim = make_sim()
@@ -47,6 +48,7 @@ def _check_soak(elapsed: float, ttl: float, token_requests: int) -> None:
     assert elapsed / ttl * 0.5 <= token_requests <= elapsed / ttl * 2 + 3
 
 
+@pytest.mark.slow
 def test_one_second_tokens_never_fail_a_call(make_sim: SimFactory) -> None:
     ttl = 1.0
     sim = make_sim(token_ttl=ttl)
@@ -62,6 +64,7 @@ def test_one_second_tokens_never_fail_a_call(make_sim: SimFactory) -> None:
     _check_soak(elapsed, ttl, token_requests)
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_one_second_tokens_never_fail_an_async_call(make_sim: SimFactory) -> None:
     ttl = 1.0

@@ -30,9 +30,7 @@ from cloudcx import (
 from cloudcx._auth import TokenCache
 from cloudcx._config import ClientConfig, build_ssl_context
 from cloudcx.testing import Fault, Simulator
-
-from ._support import (
-    FakeClock,
+from tests.support.clients import (
     LogCapture,
     SimFactory,
     async_client,
@@ -41,6 +39,7 @@ from ._support import (
     serving,
     sync_client,
 )
+from tests.support.clock import FakeClock
 
 # --- the leak test -------------------------------------------------------------------------
 
@@ -182,25 +181,6 @@ def test_token_rejects_bad_fields() -> None:
     assert aware.expires_at == datetime(2030, 1, 1, tzinfo=UTC)
     assert aware.expires_at is not None
     assert aware.expires_at.tzinfo is UTC
-
-
-# --- no Authorization header on the token request ----------------------------------------
-
-
-def test_token_request_has_no_authorization_header(make_sim: SimFactory) -> None:
-    sim = make_sim(refresh_tokens=True)
-    with sync_client(sim) as cx:
-        cx.users.list()
-        sim.revoke_access_tokens()
-        cx.users.list()
-    token_requests = [r for r in sim.requests if r.path == "/oauth/token"]
-    assert len(token_requests) == 2
-    for record in token_requests:
-        assert "authorization" not in record.headers
-        assert record.form is not None
-        assert record.form["client_id"] == sim.client_id
-        assert record.form["client_secret"] == sim.client_secret
-        assert record.headers["content-type"] == "application/x-www-form-urlencoded"
 
 
 # --- plain http:// to a host that is not loopback -------------------------------------------

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from cloudcx import FileTokenStore, Secret, Token, TokenStore, token_store_key
-
-from ._support import SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.clients import SimFactory, async_client, grant_kwargs, grant_types, sync_client
 
 
 def _token(access: str = "access-1", *, refresh: str | None = "refresh-1") -> Token:

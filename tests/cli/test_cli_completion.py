@@ -10,8 +10,10 @@ import pytest
 
 from cloudcx.cli._completion import command_tree, completion_script
 from cloudcx.cli._parser import build_parser
+from tests.support.cli import Env, run
 
-from .conftest import Env, run
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def _complete(script: str, words: list[str]) -> list[str]:

@@ -9,8 +9,10 @@ import pytest
 
 from cloudcx import __version__
 from cloudcx.cli import main
+from tests.support.cli import CLOUDCX, Env, run
 
-from .conftest import CLOUDCX, Env, run
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 COMMANDS = [
     [],

@@ -15,9 +15,11 @@ import pytest
 from cloudcx.cli._parser import build_parser
 from cloudcx.testing import Simulator
 from cloudcx_openapi.operations import Operation
-from tests.cli.conftest import Env, api_key_env, run
-from tests.simulator._grown import QUEUE_ID, generate_grown
-from tests.simulator.test_sim_spec_operations import _example
+from tests.support.cli import Env, api_key_env, run
+from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
+
+# Slow: the module first generates a package from a grown spec.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +112,7 @@ def test_a_new_command_runs_end_to_end(env: Env, grown_sim: Simulator, grown: Pa
         ["call-queues", "get-call-queue", "--queue-id", QUEUE_ID, "--format", "json"], environ
     )
     assert got.returncode == 0, got.stderr
-    example = _example("/openapi/v2/call-queue/{queueId}", "get")
+    example = example_of("/openapi/v2/call-queue/{queueId}", "get")
     assert isinstance(example, dict)
     assert json.loads(got.stdout) == example["data"]
     listed = run(["call-queues", "list", "--all", "--format", "jsonl"], environ)

@@ -15,8 +15,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..compat._foreign_server import ForeignServer, foreign_server
-from .conftest import CLOUDCX, TIMEOUT, Env
+from tests.support.cli import CLOUDCX, TIMEOUT, Env
+from tests.support.foreign_server import ForeignServer, foreign_server
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 CLEAR_SCREEN = "\x1b[2J"
 FORMULA = '=HYPERLINK("http://evil.example/","open")'

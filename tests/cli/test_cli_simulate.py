@@ -11,7 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import CLOUDCX, TIMEOUT, Env, read_until, run
+from tests.support.cli import CLOUDCX, TIMEOUT, Env, read_until, run
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

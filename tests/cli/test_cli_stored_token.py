@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from cloudcx.testing import Simulator
+import pytest
 
-from .conftest import Env, password_env, run, run_in_terminal
+from cloudcx.testing import Simulator
+from tests.support.cli import Env, password_env, run, run_in_terminal
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def test_a_valid_stored_token_spares_the_prompt(env: Env, sim: Simulator) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-from cloudcx.testing import Simulator
+import pytest
 
-from .conftest import ERASE, Env, api_key_env, password_env, run, run_in_terminal
+from cloudcx.testing import Simulator
+from tests.support.cli import ERASE, Env, api_key_env, password_env, run, run_in_terminal
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 PROGRESS = re.compile(r"fetched page (\d+)/(\d+), (\d+)/(\d+) users")
 

@@ -7,9 +7,13 @@ import io
 import json
 import subprocess
 
-from cloudcx.testing import Fault, Simulator
+import pytest
 
-from .conftest import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
+from cloudcx.testing import Fault, Simulator
+from tests.support.cli import CLOUDCX, TIMEOUT, Env, api_key_env, read_until, run
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 ALL_FIELDS = [
     "id",

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from cloudcx import AuthenticationError
-
-from ._foreign_server import Quirks, foreign_server
-from ._support import assert_api_request, assert_token_request, client
+from tests.support.foreign_clients import assert_api_request, assert_token_request, client
+from tests.support.foreign_server import Quirks, foreign_server
 
 
 def test_token_endpoint_on_another_port_named_localhost() -> None:
@@ -215,3 +214,18 @@ def test_refresh_grant_before_expiry_without_waiting_for_a_401() -> None:
             "refresh_token",
         ]
         assert [r.status for r in server.api_requests] == [200, 200]
+
+
+def test_token_request_carries_the_client_user_agent() -> None:
+    with foreign_server() as server, client(server) as cx:
+        cx.users.list()
+        api_agent = server.api_requests[0].headers["user-agent"]
+        assert api_agent.startswith("cloudcx-python/")
+        assert server.token_requests[0].headers.get("user-agent") == api_agent
+
+
+def test_explicit_empty_client_secret_is_not_sent() -> None:
+    quirks = Quirks(client_secret=None)
+    with foreign_server(quirks) as server, client(server, client_secret="") as cx:
+        cx.users.list()
+        assert "client_secret" not in server.token_requests[0].form

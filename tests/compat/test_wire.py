@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cloudcx import APIError, AuthenticationError, CloudCX
-
-from ._foreign_server import Quirks, foreign_server
-from ._support import assert_api_request, assert_token_request, client
+from tests.support.foreign_clients import assert_api_request, assert_token_request, client
+from tests.support.foreign_server import Quirks, foreign_server
 
 WIRE_QUIRKS = {
     "json-charset": Quirks(content_type="application/json;charset=UTF-8"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract._support import ROOT, SPEC, node_tool, run
+from tests.support.tools import ROOT, SPEC, node_tool, run
 
 # A TypeScript build and a generated client per test (make test-quick skips them).
 pytestmark = pytest.mark.slow

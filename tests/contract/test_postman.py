@@ -11,9 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cloudcx.testing import SimulatorProcess
-from tests.contract._growth import GROWN_PATH, grown_spec
-from tests.contract._support import ROOT, SPEC, node_tool, run
+from tests.support.grown_spec import GROWN_PATH, write_grown_spec
+from tests.support.tools import ROOT, SPEC, node_tool, run
+
+# Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
+pytestmark = pytest.mark.slow
 
 SCRIPT = ROOT / "docs" / "postman.cjs"
 VARIABLES = ["baseUrl", "tokenUrl", "clientId", "clientSecret", "username", "password", "apiKey"]
@@ -53,7 +58,7 @@ def test_the_collection_has_the_token_request_first_then_both_auth_modes(tmp_pat
 
 
 def test_a_new_operation_gets_its_requests_with_nothing_written_by_hand(tmp_path: Path) -> None:
-    collection = _build(tmp_path, grown_spec(tmp_path))
+    collection = _build(tmp_path, write_grown_spec(tmp_path))
     urls = [item["request"]["url"]["raw"] for item in collection["item"][1:]]
     grown = [url for url in urls if url.startswith("{{baseUrl}}" + GROWN_PATH + "?id=")]
     assert len(grown) == 2  # with the access token and with the API key

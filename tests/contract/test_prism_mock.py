@@ -13,7 +13,10 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX
-from tests.contract._support import SPEC, PrismServer, prism
+from tests.support.tools import SPEC, PrismServer, prism
+
+# Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
+pytestmark = pytest.mark.slow
 
 TOKEN_PATH = "/oauth/token"
 USERS_PATH = "/openapi/v2/user/page"

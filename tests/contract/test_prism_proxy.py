@@ -17,7 +17,10 @@ import pytest
 
 from cloudcx import CloudCX, ServerError
 from cloudcx.testing import Fault, SimulatorProcess
-from tests.contract._support import SPEC, PrismServer, prism
+from tests.support.tools import SPEC, PrismServer, prism
+
+# Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
+pytestmark = pytest.mark.slow
 
 USERS = 60
 TOKEN_PATH = "/oauth/token"

@@ -22,7 +22,7 @@ import pytest
 from openapi_spec_validator.readers import read_from_filename
 
 from cloudcx.testing import Fault, SimulatorProcess
-from tests.contract._support import SPEC, python_tool, run
+from tests.support.tools import SPEC, python_tool, run
 
 # Property-based runs over HTTP: the longest tests of the suite (make test-quick skips them).
 pytestmark = pytest.mark.slow

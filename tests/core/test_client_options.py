@@ -15,7 +15,7 @@ from cloudcx import (
     ServerError,
 )
 from cloudcx.testing import Fault, Simulator
-from tests.core.conftest import password_kwargs
+from tests.support.clients import password_kwargs
 
 
 @pytest.fixture

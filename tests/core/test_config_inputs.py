@@ -8,10 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
-from cloudcx import ClientConfig, ConfigurationError
+from cloudcx import (
+    ClientConfig,
+    CloudCX,
+    ConfigurationError,
+)
 from cloudcx._config import ENV_VARS, resolve_config
 from cloudcx._response import KNOWN_SECRETS_EXTENSION, describe_url, redirect_error, server_text
 from cloudcx._secrets import REDACTED, Secret, redact
+from tests.support.foreign_server import foreign_server
 
 _BASE = "https://cx.example.net"
 _GRANT: dict[str, Any] = {"client_id": "cid", "username": "ann", "password": "pw-1"}
@@ -119,3 +124,8 @@ def test_a_redirect_suggests_the_base_url_up_to_the_api_path(location: str, sugg
     assert error.status_code == 302
     assert f"set base_url to {suggested}" in error.message
     assert "Smith" not in str(error)
+
+
+def test_explicit_empty_api_key_is_a_configuration_error() -> None:
+    with foreign_server() as server, pytest.raises(ConfigurationError):
+        CloudCX(base_url=server.base_url, api_key="").close()

@@ -18,8 +18,7 @@ from cloudcx import (
 from cloudcx.testing import Fault, Simulator
 from cloudcx_openapi.api.users import list_users
 from cloudcx_openapi.models.user_page_envelope import UserPageEnvelope
-
-from .conftest import password_kwargs
+from tests.support.clients import password_kwargs
 
 SEED_USER_ID = uuid.UUID("75d86d40-f7d9-4025-8a1c-8a868f918289")
 

@@ -16,8 +16,7 @@ from cloudcx_openapi.api.users import list_users
 from cloudcx_openapi.client import AuthenticatedClient
 from cloudcx_openapi.models.user_page import UserPage
 from cloudcx_openapi.models.user_page_envelope import UserPageEnvelope
-
-from .conftest import password_kwargs
+from tests.support.clients import password_kwargs
 
 _DERIVE: dict[str, Callable[[Any], object]] = {
     "with_timeout": lambda client: client.with_timeout(httpx.Timeout(2.0)),

@@ -9,6 +9,9 @@ import sys
 
 import pytest
 
+# Slow: each test runs Python in a subprocess to watch its imports.
+pytestmark = pytest.mark.slow
+
 LOADED = "import sys\n{statement}\nprint(sorted(m for m in ('asyncio',) if m in sys.modules))\n"
 
 

@@ -11,7 +11,7 @@ import pytest
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError
 from cloudcx._config import ENV_VARS, resolve_config
 from cloudcx.testing import Simulator
-from tests.core.conftest import password_kwargs
+from tests.support.clients import password_kwargs
 
 _PASSWORD_IN_URL = "S3CRET-PW"
 

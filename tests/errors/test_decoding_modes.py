@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, InvalidResponseError
-from tests.errors.conftest import Reply, ScriptedServer
+from tests.support.scripted_server import Reply, ScriptedServer
 
 API_KEY = "decoding-modes-key"
 

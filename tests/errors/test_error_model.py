@@ -14,7 +14,6 @@ from cloudcx import (
     APITimeoutError,
     AsyncCloudCX,
     AuthenticationError,
-    ClientClosedError,
     CloudCX,
     CloudCXError,
     ConfigurationError,
@@ -26,7 +25,8 @@ from cloudcx import (
 )
 from cloudcx._response import describe_url
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
 
 API_ERRORS = [
     AuthenticationError,
@@ -69,50 +69,27 @@ def unused_port() -> int:
 
 
 def test_refused_connection_is_retried_then_raised() -> None:
-    fake_time = FakeTime()
+    clock = FakeClock()
     base_url = f"http://127.0.0.1:{unused_port()}"
     with (
-        CloudCX(base_url=base_url, api_key="k", retry_policy=fake_time.policy()) as cx,
+        CloudCX(base_url=base_url, api_key="k", retry_policy=clock.policy()) as cx,
         pytest.raises(APIConnectionError) as info,
     ):
         cx.users.list()
     assert type(info.value) is APIConnectionError
     assert "after 3 attempts" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.ConnectError)
-    assert fake_time.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]
 
 
 @pytest.mark.anyio
 async def test_refused_connection_is_retried_then_raised_async() -> None:
-    fake_time = FakeTime()
+    clock = FakeClock()
     base_url = f"http://127.0.0.1:{unused_port()}"
-    async with AsyncCloudCX(base_url=base_url, api_key="k", retry_policy=fake_time.policy()) as cx:
+    async with AsyncCloudCX(base_url=base_url, api_key="k", retry_policy=clock.policy()) as cx:
         with pytest.raises(APIConnectionError):
             await cx.users.list()
-    assert fake_time.sleeps == [0.5, 1.0]
-
-
-def test_a_closed_client_raises_a_typed_error() -> None:
-    with Simulator(users=3) as sim:
-        cx = CloudCX(**credentials(sim))
-        cx.close()
-        with pytest.raises(ClientClosedError, match="the client is closed"):
-            cx.users.list()
-        with pytest.raises(ClientClosedError):
-            list(cx.users.iter())
-        with pytest.raises(ClientClosedError):
-            cx.client.get_httpx_client().get("/openapi/v2/user/page")
-        assert sim.requests == []
-
-
-@pytest.mark.anyio
-async def test_a_closed_async_client_raises_a_typed_error() -> None:
-    with Simulator(users=3) as sim:
-        cx = AsyncCloudCX(**credentials(sim))
-        await cx.close()
-        with pytest.raises(ClientClosedError, match="the client is closed"):
-            await cx.users.list()
-        assert sim.requests == []
+    assert clock.sleeps == [0.5, 1.0]
 
 
 @pytest.mark.parametrize(

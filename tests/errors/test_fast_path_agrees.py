@@ -131,6 +131,7 @@ def test_the_fast_path_takes_an_exact_page_and_refuses_an_extra_field() -> None:
     assert FAST_DECODERS[UserPage](extra) is None
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

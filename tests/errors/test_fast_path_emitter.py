@@ -12,7 +12,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
-from tests.contract._support import ROOT
+from tests.support.tools import ROOT
 
 
 def _load(name: str) -> ModuleType:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, NotFoundError, RawResponse, UserPage
-from tests.errors.conftest import Reply, ScriptedServer
+from tests.support.scripted_server import Reply, ScriptedServer
 
 API_KEY = "raw-response-key"
 PAGE = {

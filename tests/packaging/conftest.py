@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.tools import ROOT
+
 # Bounds every build and install step: a hung registry or build must fail the test, not hang it.
 STEP_TIMEOUT = 300
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.packaging.conftest import ROOT
+from tests.support.tools import ROOT
 
 
 def _steps() -> list[str]:

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import ROOT, Distributions, run
+from tests.packaging.conftest import Distributions, run
+from tests.support.tools import ROOT
 
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 
-# One worker runs them all (`--dist loadgroup`), so that the build happens once per run.
-pytestmark = pytest.mark.xdist_group("packaging")
+# One worker runs them all (`--dist loadgroup`), so that the build happens once per run; slow:
+# every test needs the sdist and the wheel built.
+pytestmark = [pytest.mark.xdist_group("packaging"), pytest.mark.slow]
 
 
 def _wheel_names(wheel: Path) -> list[str]:
@@ -91,7 +93,6 @@ def test_twine_check_passes(distributions: Distributions) -> None:
     assert result.stdout.count("PASSED") == 2
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sdist", "wheel"])
 def test_installs_in_a_clean_venv_and_passes_the_smoke_script(
     distributions: Distributions, fresh_python: Path, tmp_path: Path, kind: str

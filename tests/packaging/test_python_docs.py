@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.packaging.conftest import ROOT, run
+import pytest
+
+from tests.packaging.conftest import run
+from tests.support.tools import ROOT
+
+# Slow: pdoc builds the whole reference.
+pytestmark = pytest.mark.slow
 
 
 def test_pdoc_builds_a_self_contained_reference(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.packaging.conftest import ROOT
+import pytest
+
+from tests.support.tools import ROOT
 
 README = (ROOT / "README.md").read_text()
 
@@ -28,6 +30,7 @@ def test_users_come_first() -> None:
         assert need in contributing
 
 
+@pytest.mark.slow
 def test_the_quick_start_runs_as_written(tmp_path: Path) -> None:
     (code,) = re.findall(r"```python\n(.*?)```", _section("Quick start"), flags=re.DOTALL)
     script = tmp_path / "quick_start.py"

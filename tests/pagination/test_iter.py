@@ -11,7 +11,7 @@ import pytest
 
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, NotFoundError, User, UserPage
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import credentials
+from tests.support.clients import credentials
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import pytest
 from cloudcx import AsyncCloudCX, CloudCX, User, UserPage
 from cloudcx._pagination import AsyncWalk, async_items, async_pages, sync_items, sync_pages
 from cloudcx.testing import Simulator
-from tests.retries._support import credentials
+from tests.support.clients import credentials
 
 PAGES = 6
 PAGE_SIZE = 10

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compat._foreign_server import ForeignServer, Quirks, foreign_server
-from tests.compat._support import async_client, client
+from tests.support.foreign_clients import async_client, client
+from tests.support.foreign_server import ForeignServer, Quirks, foreign_server
 
 CLAMPING = Quirks(max_page_size=10, echo_requested_size=True)
 
@@ -66,3 +66,11 @@ def test_a_short_last_page_ends_the_walk_without_another_request() -> None:
         pages = list(cx.users.iter_pages(page_size=25))
         assert [len(page.content) for page in pages] == [25, 1]
         assert page_requests(server) - before == 2
+
+
+def test_walk_trusts_total_pages_over_a_short_page() -> None:
+    quirks = Quirks(max_page_size=10, echo_requested_size=True)
+    with foreign_server(quirks) as server, client(server) as cx:
+        first = cx.users.list(page_size=25)
+        assert (first.total_pages, first.total_elements, first.size) == (3, 26, 25)
+        assert len(list(cx.users.iter(page_size=25))) == first.total_elements

@@ -1,4 +1,4 @@
-"""Fixtures for the proxy tests: the retry tests' simulator and fake clock, and a proxy."""
+"""Fixtures for the proxy tests: the retry tests' simulator, and a proxy."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.proxy._forward_proxy import ForwardProxy, forward_proxy
-from tests.retries.conftest import fake_time, sim
+from tests.retries.conftest import sim
+from tests.support.forward_proxy import ForwardProxy, forward_proxy
 
-__all__ = ["clean_environment", "fake_time", "proxy", "sim"]
+__all__ = ["clean_environment", "proxy", "sim"]
 
 _VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 

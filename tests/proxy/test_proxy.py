@@ -13,11 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
-from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
+from cloudcx import (
+    AsyncCloudCX,
+    CloudCX,
+    ConfigurationError,
+    InsecureTransportError,
+)
 from cloudcx._transport import environment_proxies
 from cloudcx.testing import Fault, Simulator
-from tests.proxy._forward_proxy import ForwardProxy
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
+from tests.support.foreign_server import foreign_server
+from tests.support.forward_proxy import ForwardProxy
 
 USERS = "/openapi/v2/user/page"
 TOKEN = "/oauth/token"
@@ -198,29 +205,27 @@ def test_a_proxy_does_not_lift_the_plain_http_refusal(proxy: ForwardProxy) -> No
 
 
 def test_api_and_token_requests_are_retried_through_the_environment_proxy(
-    sim: Simulator, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+    sim: Simulator, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     sim.inject(Fault.status(503), route="token")
     sim.inject(Fault.status(503), route="users")
-    with CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         assert cx.users.list().total_elements == 30
     assert proxy.paths() == [TOKEN, TOKEN, USERS, USERS]
     assert [r.status for r in proxy.requests] == [503, 200, 503, 200]
-    assert fake_time.sleeps == [0.5, 0.5]
+    assert clock.sleeps == [0.5, 0.5]
 
 
 @pytest.mark.anyio
 async def test_retried_through_an_explicit_proxy_async(
-    sim: Simulator, proxy: ForwardProxy, fake_time: FakeTime
+    sim: Simulator, proxy: ForwardProxy, clock: FakeClock
 ) -> None:
     sim.inject(Fault.status(503), route="users", count=2)
-    async with AsyncCloudCX(
-        **credentials(sim), proxy=proxy.url, retry_policy=fake_time.policy()
-    ) as cx:
+    async with AsyncCloudCX(**credentials(sim), proxy=proxy.url, retry_policy=clock.policy()) as cx:
         await cx.users.list()
     assert proxy.paths() == [USERS, USERS, USERS]
-    assert fake_time.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]
 
 
 # --- the environment map is httpx's own ---------------------------------------------------
@@ -245,3 +250,19 @@ def test_the_environment_is_read_as_httpx_reads_it(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert environment_proxies() == utils.get_environment_proxies()
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def test_environment_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    # The foreign server doubles as a forward proxy: it serves absolute-form request targets.
+    with foreign_server() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        # Port 9 (discard) on loopback: nothing listens, so only the proxy can answer.
+        with CloudCX(base_url="http://127.0.0.1:9", api_key=proxy.api_key, max_retries=0) as cx:
+            assert cx.users.list().total_elements == 26
+        assert proxy.api_requests[0].headers["host"] == "127.0.0.1:9"

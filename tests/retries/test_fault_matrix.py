@@ -30,7 +30,9 @@ from cloudcx import (
     ServerError,
 )
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import SimFactory, credentials
+from tests.support.clients import sync_client as password_client
+from tests.support.clock import FakeClock
 
 # The delay fault outlasts this read timeout; everything else answers in milliseconds.
 SHORT_READ = httpx.Timeout(5.0, read=0.3)
@@ -161,66 +163,62 @@ def check_error(case: Case, exc: CloudCXError, sim: Simulator) -> None:
         assert len(exc.body_excerpt.encode()) <= 200 * 3  # 200 bytes, leniently decoded
 
 
-def sync_client(sim: Simulator, fake_time: FakeTime, case: Case, **extra: Any) -> CloudCX:
-    return CloudCX(**credentials(sim), retry_policy=fake_time.policy(), **case.client, **extra)
+def sync_client(sim: Simulator, clock: FakeClock, case: Case, **extra: Any) -> CloudCX:
+    return CloudCX(**credentials(sim), retry_policy=clock.policy(), **case.client, **extra)
 
 
-def async_client(sim: Simulator, fake_time: FakeTime, case: Case, **extra: Any) -> AsyncCloudCX:
-    return AsyncCloudCX(**credentials(sim), retry_policy=fake_time.policy(), **case.client, **extra)
+def async_client(sim: Simulator, clock: FakeClock, case: Case, **extra: Any) -> AsyncCloudCX:
+    return AsyncCloudCX(**credentials(sim), retry_policy=clock.policy(), **case.client, **extra)
 
 
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
-def test_retriable_fault_recovers_sync(sim: Simulator, fake_time: FakeTime, case: Case) -> None:
+def test_retriable_fault_recovers_sync(sim: Simulator, clock: FakeClock, case: Case) -> None:
     sim.inject(case.fault, route="users", count=2)
-    with sync_client(sim, fake_time, case) as cx:
+    with sync_client(sim, clock, case) as cx:
         page = cx.users.list()
     assert page.total_elements == 30
     assert sim.api_requests == 3
-    assert fake_time.sleeps == list(case.waits)
+    assert clock.sleeps == list(case.waits)
 
 
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
-def test_retriable_fault_exhausts_sync(sim: Simulator, fake_time: FakeTime, case: Case) -> None:
+def test_retriable_fault_exhausts_sync(sim: Simulator, clock: FakeClock, case: Case) -> None:
     sim.inject(case.fault, route="users", count=3)
-    with sync_client(sim, fake_time, case) as cx, pytest.raises(case.error) as info:
+    with sync_client(sim, clock, case) as cx, pytest.raises(case.error) as info:
         cx.users.list()
     check_error(case, info.value, sim)
     assert sim.api_requests == 3
-    assert len(fake_time.sleeps) == 2
+    assert len(clock.sleeps) == 2
 
 
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
 def test_retriable_fault_surfaces_without_retries_sync(
-    sim: Simulator, fake_time: FakeTime, case: Case
+    sim: Simulator, clock: FakeClock, case: Case
 ) -> None:
     sim.inject(case.fault, route="users", count=1)
-    with sync_client(sim, fake_time, case, max_retries=0) as cx, pytest.raises(case.error) as info:
+    with sync_client(sim, clock, case, max_retries=0) as cx, pytest.raises(case.error) as info:
         cx.users.list()
     check_error(case, info.value, sim)
     assert sim.api_requests == 1
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
-async def test_retriable_fault_recovers_async(
-    sim: Simulator, fake_time: FakeTime, case: Case
-) -> None:
+async def test_retriable_fault_recovers_async(sim: Simulator, clock: FakeClock, case: Case) -> None:
     sim.inject(case.fault, route="users", count=2)
-    async with async_client(sim, fake_time, case) as cx:
+    async with async_client(sim, clock, case) as cx:
         page = await cx.users.list()
     assert page.total_elements == 30
     assert sim.api_requests == 3
-    assert fake_time.sleeps == list(case.waits)
+    assert clock.sleeps == list(case.waits)
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
-async def test_retriable_fault_exhausts_async(
-    sim: Simulator, fake_time: FakeTime, case: Case
-) -> None:
+async def test_retriable_fault_exhausts_async(sim: Simulator, clock: FakeClock, case: Case) -> None:
     sim.inject(case.fault, route="users", count=3)
-    async with async_client(sim, fake_time, case) as cx:
+    async with async_client(sim, clock, case) as cx:
         with pytest.raises(case.error) as info:
             await cx.users.list()
     check_error(case, info.value, sim)
@@ -230,47 +228,47 @@ async def test_retriable_fault_exhausts_async(
 @pytest.mark.anyio
 @pytest.mark.parametrize("case", RETRIABLE, ids=str)
 async def test_retriable_fault_surfaces_without_retries_async(
-    sim: Simulator, fake_time: FakeTime, case: Case
+    sim: Simulator, clock: FakeClock, case: Case
 ) -> None:
     sim.inject(case.fault, route="users", count=1)
-    async with async_client(sim, fake_time, case, max_retries=0) as cx:
+    async with async_client(sim, clock, case, max_retries=0) as cx:
         with pytest.raises(case.error) as info:
             await cx.users.list()
     check_error(case, info.value, sim)
     assert sim.api_requests == 1
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
 @pytest.mark.parametrize("case", NOT_RETRIABLE, ids=str)
 def test_non_retriable_fault_is_sent_once_sync(
-    sim: Simulator, fake_time: FakeTime, case: Case
+    sim: Simulator, clock: FakeClock, case: Case
 ) -> None:
     sim.inject(case.fault, route="users", count=3)
-    with sync_client(sim, fake_time, case) as cx, pytest.raises(case.error) as info:
+    with sync_client(sim, clock, case) as cx, pytest.raises(case.error) as info:
         cx.users.list()
     check_error(case, info.value, sim)
     assert sim.api_requests == 1
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("case", NOT_RETRIABLE, ids=str)
 async def test_non_retriable_fault_is_sent_once_async(
-    sim: Simulator, fake_time: FakeTime, case: Case
+    sim: Simulator, clock: FakeClock, case: Case
 ) -> None:
     sim.inject(case.fault, route="users", count=3)
-    async with async_client(sim, fake_time, case) as cx:
+    async with async_client(sim, clock, case) as cx:
         with pytest.raises(case.error) as info:
             await cx.users.list()
     check_error(case, info.value, sim)
     assert sim.api_requests == 1
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
-def test_invalid_response_carries_a_masked_excerpt(sim: Simulator, fake_time: FakeTime) -> None:
+def test_invalid_response_carries_a_masked_excerpt(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.html(200), route="users")
     with (
-        CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx,
         pytest.raises(InvalidResponseError) as info,
     ):
         cx.users.list()
@@ -280,21 +278,21 @@ def test_invalid_response_carries_a_masked_excerpt(sim: Simulator, fake_time: Fa
     assert error.reason.startswith("the server answered with an HTML page")
 
 
-def test_retry_after_as_http_date_is_honoured(sim: Simulator, fake_time: FakeTime) -> None:
+def test_retry_after_as_http_date_is_honoured(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(429, retry_after=_http_date(30)), route="users", count=1)
-    with CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx:
         cx.users.list()
     assert sim.api_requests == 2
-    [wait] = fake_time.sleeps
+    [wait] = clock.sleeps
     assert 25.0 < wait <= 30.0
 
 
 def test_retry_after_as_http_date_is_reported_when_exhausted(
-    sim: Simulator, fake_time: FakeTime
+    sim: Simulator, clock: FakeClock
 ) -> None:
     sim.inject(Fault.status(429, retry_after=_http_date(20)), route="users", count=1)
     with (
-        CloudCX(**credentials(sim), retry_policy=fake_time.policy(), max_retries=0) as cx,
+        CloudCX(**credentials(sim), retry_policy=clock.policy(), max_retries=0) as cx,
         pytest.raises(RateLimitError) as info,
     ):
         cx.users.list()
@@ -302,62 +300,62 @@ def test_retry_after_as_http_date_is_reported_when_exhausted(
     assert 15.0 < info.value.retry_after <= 20.0
 
 
-def test_retry_after_beyond_the_cap_surfaces_at_once(sim: Simulator, fake_time: FakeTime) -> None:
+def test_retry_after_beyond_the_cap_surfaces_at_once(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503, retry_after=61), route="users", count=1)
     with (
-        CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx,
         pytest.raises(ServerError),
     ):
         cx.users.list()
     assert sim.api_requests == 1
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
-def test_retry_after_at_the_cap_is_waited_for(sim: Simulator, fake_time: FakeTime) -> None:
+def test_retry_after_at_the_cap_is_waited_for(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503, retry_after=60), route="users", count=1)
-    with CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx:
         cx.users.list()
-    assert fake_time.sleeps == [60.0]
+    assert clock.sleeps == [60.0]
 
 
-def test_backoff_is_capped(sim: Simulator, fake_time: FakeTime) -> None:
+def test_backoff_is_capped(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503), route="users", count=6)
-    policy = fake_time.policy(deadline=None)
+    policy = clock.policy(deadline=None)
     with CloudCX(**credentials(sim), retry_policy=policy, max_retries=6) as cx:
         cx.users.list()
-    assert fake_time.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
 
 
-def test_overall_deadline_stops_the_retries(sim: Simulator, fake_time: FakeTime) -> None:
+def test_overall_deadline_stops_the_retries(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503), route="users", count=10)
-    policy = fake_time.policy(deadline=3.0)
+    policy = clock.policy(deadline=3.0)
     with (
         CloudCX(**credentials(sim), retry_policy=policy, max_retries=10) as cx,
         pytest.raises(ServerError),
     ):
         cx.users.list()
     # 0.5 + 1.0 fit in 3 s; the next wait (2.0) would end past the deadline.
-    assert fake_time.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]
     assert sim.api_requests == 3
     sim.clear_faults()
 
 
 def test_deadline_caps_each_attempts_timeout(sim: Simulator) -> None:
     sim.inject(Fault.delay(DELAY), route="users", count=1)
-    policy = FakeTime().policy(deadline=0.3)
+    policy = FakeClock().policy(deadline=0.3)
     with CloudCX(**credentials(sim), retry_policy=policy) as cx, pytest.raises(APITimeoutError):
         cx.users.list()  # the 30 s default read timeout is cut to the 0.3 s deadline
     assert sim.api_requests == 1
 
 
-def test_token_request_faults_are_retried(sim: Simulator, fake_time: FakeTime) -> None:
+def test_token_request_faults_are_retried(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503), route="token", count=2)
-    with CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         page = cx.users.list()
     assert page.total_elements == 30
     assert sim.token_requests == 3
     assert sim.api_requests == 1
-    assert fake_time.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]
 
 
 @pytest.mark.parametrize(
@@ -366,28 +364,28 @@ def test_token_request_faults_are_retried(sim: Simulator, fake_time: FakeTime) -
     ids=["reset", "429", "502", "504"],
 )
 def test_token_post_is_resent_after_a_transient_failure(
-    sim: Simulator, fake_time: FakeTime, fault: Fault
+    sim: Simulator, clock: FakeClock, fault: Fault
 ) -> None:
     sim.inject(fault, route="token", count=1)
-    with CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         cx.users.list()
     assert sim.token_requests == 2
-    assert len(fake_time.sleeps) == 1
+    assert len(clock.sleeps) == 1
 
 
 @pytest.mark.anyio
-async def test_token_request_faults_are_retried_async(sim: Simulator, fake_time: FakeTime) -> None:
+async def test_token_request_faults_are_retried_async(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.reset(), route="token", count=1)
     sim.inject(Fault.status(503), route="token", count=1)
-    async with AsyncCloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    async with AsyncCloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         await cx.users.list()
     assert sim.token_requests == 3
 
 
-def test_token_request_exhausted_surfaces_typed(sim: Simulator, fake_time: FakeTime) -> None:
+def test_token_request_exhausted_surfaces_typed(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(503), route="token", count=3)
     with (
-        CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx,
         pytest.raises(ServerError) as info,
     ):
         cx.users.list()
@@ -396,10 +394,10 @@ def test_token_request_exhausted_surfaces_typed(sim: Simulator, fake_time: FakeT
     assert sim.api_requests == 0
 
 
-def test_refused_token_request_is_not_retried(sim: Simulator, fake_time: FakeTime) -> None:
+def test_refused_token_request_is_not_retried(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(400), route="token", count=3)
     with (
-        CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx,
         pytest.raises(AuthenticationError) as info,
     ):
         cx.users.list()
@@ -408,23 +406,31 @@ def test_refused_token_request_is_not_retried(sim: Simulator, fake_time: FakeTim
     sim.clear_faults()
 
 
-def test_401_is_left_to_the_token_refresh(sim: Simulator, fake_time: FakeTime) -> None:
+def test_401_is_left_to_the_token_refresh(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(401), route="users", count=1)
-    with CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx:
+    with CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx:
         cx.users.list()
     assert sim.api_requests == 2  # the refused request, then its resend with a new token
     assert sim.token_requests == 2
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
 
 
-def test_401_after_refresh_raises_authentication_error(sim: Simulator, fake_time: FakeTime) -> None:
+def test_401_after_refresh_raises_authentication_error(sim: Simulator, clock: FakeClock) -> None:
     sim.inject(Fault.status(401), route="users", count=5)
     with (
-        CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx,
         pytest.raises(AuthenticationError) as info,
     ):
         cx.users.list()
     assert info.value.status_code == 401
     assert sim.api_requests == 2
-    assert fake_time.sleeps == []
+    assert clock.sleeps == []
     sim.clear_faults()
+
+
+def test_token_requests_are_retried_by_the_transport(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    sim.inject(Fault.status(503, retry_after=0), route="token")
+    with password_client(sim) as cx:
+        assert cx.users.list().total_elements == 30
+    assert sim.token_requests == 2

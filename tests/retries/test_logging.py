@@ -14,18 +14,19 @@ from cloudcx import CloudCX
 from cloudcx._client import configure_from_env
 from cloudcx._transport import logger
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
 
 ATTEMPT = "GET /openapi/v2/user/page -> {outcome} in "
 
 
 def test_each_attempt_is_logged_at_debug(
-    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    sim: Simulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.inject(Fault.status(503), route="users", count=2)
     with (
         caplog.at_level(logging.DEBUG, logger="cloudcx"),
-        CloudCX(**credentials(sim), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim), retry_policy=clock.policy()) as cx,
     ):
         cx.users.list(keywords="freesia")
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
@@ -42,13 +43,13 @@ def test_each_attempt_is_logged_at_debug(
 
 
 def test_no_secret_or_query_is_logged(
-    sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    sim: Simulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.inject(Fault.reset(), route="token")
     sim.inject(Fault.status(401), route="users")
     with (
         caplog.at_level(logging.DEBUG),
-        CloudCX(**credentials(sim, "password"), retry_policy=fake_time.policy()) as cx,
+        CloudCX(**credentials(sim, "password"), retry_policy=clock.policy()) as cx,
     ):
         cx.users.list(keywords="freesia")
     # httpx and httpcore log on their own loggers (httpx's INFO line shows the query); only
@@ -92,6 +93,7 @@ def run_client(sim: Simulator, log: str | None) -> str:
     return done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["debug", "DEBUG"])
 def test_cloudcx_log_debug_turns_logging_on_without_code(sim: Simulator, level: str) -> None:
     stderr = run_client(sim, level)
@@ -103,6 +105,7 @@ def test_cloudcx_log_debug_turns_logging_on_without_code(sim: Simulator, level: 
     assert sim.api_key not in stderr
 
 
+@pytest.mark.slow
 def test_cloudcx_log_info_shows_retries_only(sim: Simulator) -> None:
     sim.inject(Fault.status(502), route="users")
     stderr = run_client(sim, "info")
@@ -110,6 +113,7 @@ def test_cloudcx_log_info_shows_retries_only(sim: Simulator) -> None:
     assert "-> 200 in" not in stderr
 
 
+@pytest.mark.slow
 def test_without_cloudcx_log_nothing_is_printed(sim: Simulator) -> None:
     sim.inject(Fault.status(502), route="users")
     assert run_client(sim, None) == ""

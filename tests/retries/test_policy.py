@@ -11,7 +11,7 @@ import pytest
 from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, RetryPolicy
 from cloudcx._response import parse_retry_after
 from cloudcx._transport import RETRY_STATUSES, RetryTransport
-from tests.retries._support import FakeTime
+from tests.support.clock import FakeClock
 
 NOW = 1_700_000_000.0
 
@@ -110,7 +110,7 @@ def test_a_broken_connection_is_resent_only_when_that_is_safe() -> None:
 
     transport = RetryTransport(
         httpx.MockTransport(network),
-        policy=FakeTime().policy(),
+        policy=FakeClock().policy(),
         resendable_urls=["http://cx.test/oauth/token"],
     )
     with httpx.Client(transport=transport) as http:

@@ -17,7 +17,8 @@ from cloudcx import (
     RetryPolicy,
 )
 from cloudcx.testing import Fault, Simulator
-from tests.retries._support import FakeTime, credentials
+from tests.support.clients import credentials
+from tests.support.clock import FakeClock
 
 LATE = 0.8
 
@@ -109,7 +110,7 @@ def test_a_timeout_of_none_phases_is_accepted(sim: Simulator) -> None:
         assert cx.users.list().total_elements == 30
 
 
-def _resend_after_a_401(sim: Simulator, fake_time: FakeTime) -> tuple[dict[str, Any], list[object]]:
+def _resend_after_a_401(sim: Simulator, clock: FakeClock) -> tuple[dict[str, Any], list[object]]:
     """Arrange a 503 whose Retry-After uses up most of the deadline, then a 401, then slow
     answers: the resend after the token renewal belongs to the same call, so it gets only what
     is left of the call's deadline (issue 10: one deadline across all attempts of a call)."""
@@ -123,15 +124,13 @@ def _resend_after_a_401(sim: Simulator, fake_time: FakeTime) -> tuple[dict[str, 
     settings = {
         **credentials(sim, "password"),
         "on_token": on_token,
-        "retry_policy": fake_time.policy(deadline=10.0),
+        "retry_policy": clock.policy(deadline=10.0),
     }
     return settings, tokens
 
 
-def test_the_resend_after_a_401_shares_the_calls_deadline(
-    sim: Simulator, fake_time: FakeTime
-) -> None:
-    settings, tokens = _resend_after_a_401(sim, fake_time)
+def test_the_resend_after_a_401_shares_the_calls_deadline(sim: Simulator, clock: FakeClock) -> None:
+    settings, tokens = _resend_after_a_401(sim, clock)
     with CloudCX(**settings) as cx:
         cx.get_token()
         sim.revoke_access_tokens()
@@ -141,15 +140,15 @@ def test_the_resend_after_a_401_shares_the_calls_deadline(
         with pytest.raises(APITimeoutError):
             cx.users.list()
     assert len(tokens) == 2
-    assert fake_time.sleeps == [9.8]
+    assert clock.sleeps == [9.8]
     assert sim.api_requests == 3
 
 
 @pytest.mark.anyio
 async def test_the_resend_after_a_401_shares_the_calls_deadline_async(
-    sim: Simulator, fake_time: FakeTime
+    sim: Simulator, clock: FakeClock
 ) -> None:
-    settings, tokens = _resend_after_a_401(sim, fake_time)
+    settings, tokens = _resend_after_a_401(sim, clock)
     async with AsyncCloudCX(**settings) as cx:
         await cx.get_token()
         sim.revoke_access_tokens()

@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Slow: each test runs pytest in a subprocess.
+pytestmark = pytest.mark.slow
+
 USER_TESTS = """
 import pytest
 

@@ -20,6 +20,9 @@ from cloudcx.testing._process import _child_env
 
 from .conftest import PageFetcher, TokenRequester
 
+# Slow: each test starts the simulator in its own process.
+pytestmark = pytest.mark.slow
+
 ENDPOINT_KEYS = {
     "base_url",
     "token_url",

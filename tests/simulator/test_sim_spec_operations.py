@@ -11,7 +11,10 @@ import httpx
 import pytest
 
 from cloudcx.testing import Simulator
-from tests.simulator._grown import QUEUE_ID, generate_grown, grown_spec
+from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
+
+# Slow: the module first generates a package from a grown spec.
+pytestmark = pytest.mark.slow
 
 QUEUES = "/openapi/v2/call-queue"
 
@@ -34,16 +37,11 @@ def http(served: Simulator) -> Iterator[httpx.Client]:
         yield c
 
 
-def _example(path: str, method: str) -> object:
-    media = grown_spec()["paths"][path][method]["responses"]["200"]["content"]["application/json"]
-    return media["example"]
-
-
 def test_a_spec_only_operation_answers_with_its_example_marked(http: httpx.Client) -> None:
     response = http.get(f"{QUEUES}/{QUEUE_ID}")
     assert response.status_code == 200
     assert response.headers["x-cloudcx-simulator"] == "example"
-    assert response.json() == _example("/openapi/v2/call-queue/{queueId}", "get")
+    assert response.json() == example_of("/openapi/v2/call-queue/{queueId}", "get")
     deleted = http.delete(f"{QUEUES}/{QUEUE_ID}")
     assert deleted.status_code == 200
     assert deleted.json() == {"code": "0000", "message": None, "data": None}

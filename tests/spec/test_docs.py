@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from openapi_spec_validator.readers import read_from_filename
 
 from cloudcx_openapi.operations import OPERATIONS
-from tests.contract._growth import GROWN_PATH, grown_spec
-from tests.contract._support import ROOT, SPEC, node_tool, run
+from tests.support.grown_spec import GROWN_PATH, write_grown_spec
+from tests.support.tools import ROOT, SPEC, node_tool, run
+
+# Slow: each test builds the Redocly reference with Node.
+pytestmark = pytest.mark.slow
 
 
 def test_the_reference_builds_offline_with_operations_schemas_and_examples(
@@ -69,7 +73,7 @@ def test_a_new_operation_gets_its_code_samples_with_nothing_written_by_hand(tmp_
         [
             "node",
             str(ROOT / "docs" / "code-samples.cjs"),
-            str(grown_spec(tmp_path)),
+            str(write_grown_spec(tmp_path)),
             str(with_samples),
         ]
     )

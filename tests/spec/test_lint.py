@@ -10,7 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.contract._support import ROOT, SPEC, node_tool, run
+import pytest
+
+from tests.support.tools import ROOT, SPEC, node_tool, run
+
+# Slow: each test runs the Node linters (Redocly, Spectral) on the spec.
+pytestmark = pytest.mark.slow
 
 
 def redocly_problems(spec: Path) -> list[dict[str, Any]]:

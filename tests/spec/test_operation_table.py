@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from cloudcx_openapi.operations import BY_ID, OPERATIONS
-from tests.contract._support import ROOT
+from tests.support.tools import ROOT
 
 
 def _load_emitter() -> ModuleType:

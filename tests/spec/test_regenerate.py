@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract._support import ROOT
+from tests.support.tools import ROOT
+
+# Slow: each test runs the generator.
+pytestmark = pytest.mark.slow
 
 GENERATOR_TIMEOUT = 300
 

@@ -15,7 +15,7 @@ from openapi_spec_validator.readers import read_from_filename
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from cloudcx_openapi.operations import OPERATIONS
-from tests.contract._support import ROOT, SPEC
+from tests.support.tools import ROOT, SPEC
 
 
 def _spec() -> dict[str, Any]:

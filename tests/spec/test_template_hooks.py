@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 import cloudcx_openapi.models
-from tests.contract._support import ROOT
+from tests.support.tools import ROOT
 
 # PyYAML (a dependency of the generator) ships no type stubs.
 yaml: Any = importlib.import_module("yaml")

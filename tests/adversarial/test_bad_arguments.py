@@ -23,7 +23,7 @@ from cloudcx import (
     Secret,
     Token,
 )
-from tests.adversarial._hostile import (
+from tests.support.hostile_server import (
     PASSWORD,
     Connection,
     api_key_settings,

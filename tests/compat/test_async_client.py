@@ -7,9 +7,8 @@ import asyncio
 import pytest
 
 from cloudcx import APIError, AuthenticationError
-
-from ._foreign_server import Quirks, foreign_server
-from ._support import assert_api_request, assert_token_request, async_client
+from tests.support.foreign_clients import assert_api_request, assert_token_request, async_client
+from tests.support.foreign_server import Quirks, foreign_server
 
 
 @pytest.mark.anyio

@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ._foreign_server import ForeignServer, Quirks, foreign_server
+import pytest
+
+from tests.support.foreign_server import ForeignServer, Quirks, foreign_server
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 CLI = Path(sys.executable).parent / "cloudcx"
 

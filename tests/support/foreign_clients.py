@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudcx import AsyncCloudCX, CloudCX
-
-from ._foreign_server import ForeignServer, Recorded
+from tests.support.foreign_server import ForeignServer, Recorded
 
 __all__ = ["assert_api_request", "assert_token_request", "async_client", "client", "credentials"]
 

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
-from cloudcx import AsyncCloudCX, AuthenticationError, CloudCX, InvalidResponseError, ServerError
+from cloudcx import (
+    AsyncCloudCX,
+    AuthenticationError,
+    CloudCX,
+    Secret,
+)
+from cloudcx._auth import _api_refusal
+from cloudcx._response import KNOWN_SECRETS_EXTENSION
 from cloudcx.testing import Fault, Simulator
-
-from ._support import SimFactory, async_client, error_text, grant_kwargs, sync_client
+from tests.support.clients import (
+    SimFactory,
+    async_client,
+    error_text,
+    grant_kwargs,
+    sync_client,
+)
 
 
 def test_wrong_password_is_invalid_grant_and_never_shows_the_password(
@@ -127,32 +140,37 @@ def test_api_key_works(make_sim: SimFactory) -> None:
     assert sim.requests[0].headers["authorization"] == f"Bearer {sim.api_key}"
 
 
-@pytest.mark.parametrize(
-    "fault",
-    [Fault.not_json(), Fault.missing_field("access_token"), Fault.wrong_type("expires_in", "x")],
-)
-def test_a_broken_token_answer_is_a_typed_error(make_sim: SimFactory, fault: Fault) -> None:
-    sim = make_sim()
-    sim.inject(fault, route="token")
-    with sync_client(sim) as cx:
-        with pytest.raises(InvalidResponseError) as caught:
-            cx.users.list()
-        assert caught.value.body_excerpt == ""
-        assert cx.users.list().total_elements == 30  # the next call starts afresh
+def test_a_401_challenge_fills_error_and_the_envelope_code_stays_in_code() -> None:
+    request = httpx.Request("GET", "https://cx.example.net/openapi/v2/user/page")
+    request.extensions[KNOWN_SECRETS_EXTENSION] = (Secret("the-api-key-1234"),)
+    response = httpx.Response(
+        401,
+        json={"code": "4010", "message": "invalid key the-api-key-1234"},
+        headers={
+            "WWW-Authenticate": 'Bearer realm="cx", error="invalid_token", '
+            'error_description="The access token \\"expired\\""'
+        },
+        request=request,
+    )
+    error = _api_refusal(response, "refused")
+    assert error.error == "invalid_token"
+    assert error.code == "4010"
+    assert error.error_description == 'The access token "expired"'
+    bare = httpx.Response(
+        401, json={"code": "4010", "message": "no: the-api-key-1234"}, request=request
+    )
+    plain = _api_refusal(bare, "refused")
+    assert plain.error is None
+    assert plain.code == "4010"
+    assert plain.error_description == "no: ***"
 
 
-def test_a_failing_token_endpoint_is_a_server_error(make_sim: SimFactory) -> None:
+def test_a_wrong_api_key_reports_the_simulators_challenge(make_sim: SimFactory) -> None:
     sim = make_sim()
-    sim.inject(Fault.status(503), route="token")
-    with sync_client(sim, max_retries=0) as cx, pytest.raises(ServerError) as caught:
+    with (
+        CloudCX(base_url=sim.base_url, api_key="wrong-key-5678") as cx,
+        pytest.raises(AuthenticationError) as caught,
+    ):
         cx.users.list()
-    assert caught.value.status_code == 503
-    assert caught.value.url == sim.token_url
-
-
-def test_token_requests_are_retried_by_the_transport(make_sim: SimFactory) -> None:
-    sim = make_sim()
-    sim.inject(Fault.status(503, retry_after=0), route="token")
-    with sync_client(sim) as cx:
-        assert cx.users.list().total_elements == 30
-    assert sim.token_requests == 2
+    assert caught.value.error == "invalid_token"
+    assert caught.value.code == "4010"

@@ -16,7 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cloudcx import AsyncCloudCX, CloudCX, CloudCXError, RetryPolicy, UserPage
-from tests.errors.conftest import Reply, ScriptedServer
+from tests.support.scripted_server import Reply, ScriptedServer
+
+# Slow: most tests send hundreds of scripted answers through a real client.
+pytestmark = pytest.mark.slow
 
 API_KEY = "fuzz-api-key-6d624c35-978b-4e2f"
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from cloudcx._token_store import token_store_key
-from tests.adversarial._hostile import (
+from tests.support.cli import run
+from tests.support.hostile_server import (
     API_KEY,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -28,7 +29,9 @@ from tests.adversarial._hostile import (
     hostile,
     token_answer,
 )
-from tests.cli.conftest import run
+
+# Slow: each test runs the `cloudcx` console script in a subprocess.
+pytestmark = pytest.mark.slow
 
 _KEEP = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 

@@ -1,36 +1,36 @@
-"""Helpers shared by the auth tests: a fake clock, client builders, a log capture."""
+"""Client builders for the simulator, a log capture, the text an error shows, a server thread."""
 
 from __future__ import annotations
 
 import logging
 import socketserver
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from cloudcx import AsyncCloudCX, CloudCX
 from cloudcx.testing import Simulator
 
 SimFactory = Callable[..., Simulator]
+Auth = Literal["api_key", "password"]
 
 
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
+class PasswordArgs(TypedDict, total=False):
+    """Keyword arguments of the clients for the password grant."""
 
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+    base_url: str
+    token_url: str
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
 
 
-def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
-    """Password-grant constructor arguments for `sim`."""
-    kwargs: dict[str, Any] = {
+def password_kwargs(sim: Simulator) -> PasswordArgs:
+    """Client arguments for the password grant against `sim`."""
+    return {
         "base_url": sim.base_url,
         "token_url": sim.token_url,
         "client_id": sim.client_id,
@@ -38,8 +38,20 @@ def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
         "username": sim.username,
         "password": sim.password,
     }
+
+
+def grant_kwargs(sim: Simulator, **overrides: Any) -> dict[str, Any]:
+    """Password-grant constructor arguments for `sim`, with `overrides` applied."""
+    kwargs: dict[str, Any] = dict(password_kwargs(sim))
     kwargs.update(overrides)
     return kwargs
+
+
+def credentials(sim: Simulator, auth: Auth = "api_key") -> dict[str, Any]:
+    """Keyword arguments that point a client at `sim` with the chosen way to authenticate."""
+    if auth == "api_key":
+        return {"base_url": sim.base_url, "api_key": sim.api_key}
+    return grant_kwargs(sim)
 
 
 @contextmanager
@@ -91,6 +103,11 @@ def error_text(exc: BaseException) -> str:
         parts += [str(seen), repr(seen), repr(seen.args), repr(vars(seen))]
         seen = seen.__cause__ or seen.__context__
     return "\n".join(parts)
+
+
+def chain_text(error: BaseException) -> str:
+    """The error's traceback along its whole chain, and its repr: what a user may be shown."""
+    return "".join(traceback.format_exception(error)) + repr(error)
 
 
 @contextmanager
