@@ -60,6 +60,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     ConfigurationError,
+    InsecureTransportError,
 )
 from ._oauth import (
     RequestBuilder,
@@ -562,20 +563,41 @@ class LoopGuard:
 
 
 class _Guard:
-    """Refuses, before anything is sent, to put a credential on an unsafe or foreign request."""
+    """Refuses, before anything is sent, to put a credential on an unsafe or foreign request.
+
+    A request for the API's own origin passes on three cheap comparisons (httpx lowercases the
+    host and drops a default port): that origin already passed the plain-http check when the
+    guard was built. Any other request is checked in full, and refused.
+    """
 
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
-        self._api_url = httpx.URL(config.base_url)  # parsed once: the check runs per request
+        self._api_url = httpx.URL(config.base_url)
+        try:
+            check_credential_url(
+                self._api_url, allow_insecure_http=config.allow_insecure_http, setting="base_url"
+            )
+        except InsecureTransportError:
+            self._trusted: tuple[int | None, str, str] | None = None
+        else:
+            self._trusted = (self._api_url.port, self._api_url.host, self._api_url.scheme)
 
     def check(self, request: httpx.Request) -> None:
+        url, trusted = request.url, self._trusted
+        if (
+            trusted is not None
+            and url.port == trusted[0]
+            and url.host == trusted[1]
+            and url.scheme == trusted[2]
+        ):
+            return
         config = self._config
         check_credential_url(
-            request.url, allow_insecure_http=config.allow_insecure_http, setting="the request URL"
+            url, allow_insecure_http=config.allow_insecure_http, setting="the request URL"
         )
-        if not same_origin(request.url, self._api_url):
+        if not same_origin(url, self._api_url):
             raise ConfigurationError(
-                f"refusing to send credentials to {describe_url(request.url)}: it is not on the "
+                f"refusing to send credentials to {describe_url(url)}: it is not on the "
                 f"configured API host {config.base_url}"
             )
 
@@ -670,16 +692,6 @@ def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
     )
 
 
-def _authorize(request: httpx.Request, token: Token, config: ClientConfig) -> None:
-    request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
-    request.extensions[KNOWN_SECRETS_EXTENSION] = (
-        token.access_token,
-        token.refresh_token,
-        config.password,
-        config.client_secret,
-    )
-
-
 # --- the httpx auth classes --------------------------------------------------------------
 
 
@@ -693,7 +705,7 @@ class ApiKeyAuth(httpx.Auth):
         if config.api_key is None:
             raise ConfigurationError("ApiKeyAuth needs a configuration with an API key")
         self._guard = _Guard(config)
-        self._api_key = config.api_key
+        self._header = f"Bearer {config.api_key.get_secret_value()}"
         self._known = (config.api_key,)
 
     def __repr__(self) -> str:
@@ -701,7 +713,7 @@ class ApiKeyAuth(httpx.Auth):
 
     def _attach(self, request: httpx.Request) -> None:
         self._guard.check(request)
-        request.headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
+        request.headers["Authorization"] = self._header
         request.extensions[KNOWN_SECRETS_EXTENSION] = self._known
 
     def sync_auth_flow(
@@ -745,9 +757,21 @@ class TokenAuth(httpx.Auth):
         self._send: SyncSend | None = None
         self._asend: AsyncSend | None = None
         self._build: RequestBuilder = httpx.Request
+        # The latest token's header value, one tuple so that threads read a consistent triple.
+        self._credential: tuple[Token, str, tuple[Secret | None, ...]] | None = None
 
     def __repr__(self) -> str:
         return "TokenAuth()"
+
+    def _authorize(self, request: httpx.Request, token: Token) -> None:
+        credential = self._credential
+        if credential is None or credential[0] is not token:
+            config = self._config
+            known = (token.access_token, token.refresh_token, config.password, config.client_secret)
+            credential = (token, f"Bearer {token.access_token.get_secret_value()}", known)
+            self._credential = credential
+        request.headers["Authorization"] = credential[1]
+        request.extensions[KNOWN_SECRETS_EXTENSION] = credential[2]
 
     def attach(self, http: httpx.Client | httpx.AsyncClient) -> None:
         """Send token requests through `http`, built with its default headers and timeout."""
@@ -780,14 +804,14 @@ class TokenAuth(httpx.Auth):
         """Attach a token; on 401, renew it once and resend; a second 401 raises."""
         self._guard.check(request)
         token = self._cache.usable() or self.get()
-        _authorize(request, token, self._config)
+        self._authorize(request, token)
         response = yield request
         if response.status_code != 401:
             return
         read_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         self._cache.discard(token)
-        _authorize(request, self.get(), self._config)
+        self._authorize(request, self.get())
         response = yield request
         if response.status_code == 401:
             read_capped(response)
@@ -799,14 +823,14 @@ class TokenAuth(httpx.Auth):
         """Attach a token; on 401, renew it once and resend; a second 401 raises."""
         self._guard.check(request)
         token = self._cache.usable() or await self.aget()
-        _authorize(request, token, self._config)
+        self._authorize(request, token)
         response = yield request
         if response.status_code != 401:
             return
         await aread_capped(response)
         log.debug("the API answered 401; renewing the access token and resending once")
         self._cache.discard(token)
-        _authorize(request, await self.aget(), self._config)
+        self._authorize(request, await self.aget())
         response = yield request
         if response.status_code == 401:
             await aread_capped(response)
