@@ -43,7 +43,6 @@ import copy
 import inspect
 import logging
 import math
-import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
@@ -66,17 +65,14 @@ from ._oauth import (
     RequestBuilder,
     Token,
     build_token_request,
-    error_fields,
     parse_token_response,
     password_needed,
 )
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
+    api_refusal,
     describe_url,
-    envelope_message,
-    json_or_none,
     raise_send_failure,
-    server_text,
 )
 from ._secrets import Secret
 from ._token_store import TokenStore, token_store_key
@@ -602,96 +598,6 @@ class _Guard:
             )
 
 
-_SPACE = " \t"
-
-
-def _skip(text: str, index: int, chars: str) -> int:
-    while index < len(text) and text[index] in chars:
-        index += 1
-    return index
-
-
-# The plain run of a quoted-string: one greedy class, matched from a given position (linear).
-_QUOTED_RUN = re.compile(r'[^"\\]*')
-
-
-def _quoted(text: str, index: int) -> tuple[str, int]:
-    """The quoted-string opening at `index` (unescaped), and the index after it."""
-    parts: list[str] = []
-    index += 1
-    while index < len(text):
-        stop = _QUOTED_RUN.match(text, index).end()  # type: ignore[union-attr]  # `*` matches
-        parts.append(text[index:stop])
-        if stop >= len(text) or text[stop] == '"':
-            return "".join(parts), stop + 1
-        parts.append(text[stop + 1 : stop + 2])  # a quoted-pair: the escaped character
-        index = stop + 2
-    return "".join(parts), index
-
-
-def _challenge_params(text: str) -> dict[str, str]:
-    """The `name=value` parameters of one challenge (RFC 7235 §2.1), in one linear scan.
-
-    A hand-rolled scanner, not a regex: the header is the server's, and a regex that retries
-    from every position took quadratic time on a long one (16 KB: seconds).
-    """
-    params: dict[str, str] = {}
-    index = 0
-    while index < len(text):
-        index = _skip(text, index, _SPACE + ",")
-        start = index
-        while index < len(text) and text[index] not in _SPACE + ',="':
-            index += 1
-        name = text[start:index]
-        index = _skip(text, index, _SPACE)
-        if index >= len(text) or text[index] != "=" or not name:
-            # Not a parameter (a token68, or junk): skip to the next comma, a quoted part whole.
-            while index < len(text) and text[index] != ",":
-                index = _quoted(text, index)[1] if text[index] == '"' else index + 1
-            continue
-        index = _skip(text, index + 1, _SPACE)
-        if index < len(text) and text[index] == '"':
-            value, index = _quoted(text, index)
-        else:
-            start = index
-            while index < len(text) and text[index] not in _SPACE + ",":
-                index += 1
-            value = text[start:index]
-        params[name.lower()] = value
-    return params
-
-
-def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
-    """The parameters of the `WWW-Authenticate: Bearer ...` challenge, if the API sent one."""
-    for header in response.headers.get_list("www-authenticate"):
-        scheme, _, params = header.strip().partition(" ")
-        if scheme.lower() != "bearer":
-            continue
-        return _challenge_params(params)
-    return {}
-
-
-def _api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
-    """The `AuthenticationError` for a 401 from the API.
-
-    `error` and `error_description` come from the RFC 6750 challenge when there is one; the
-    envelope's `code` stays in `code`, its `message` stands in for a missing description.
-    """
-    code, message = envelope_message(json_or_none(response))
-    code = code and server_text(response, code)  # server text, like the message
-    challenge = _bearer_challenge(response)
-    error = server_text(response, challenge["error"]) if challenge.get("error") else None
-    raw_detail = challenge.get("error_description") or message
-    detail = server_text(response, raw_detail) if raw_detail else None
-    return AuthenticationError(
-        f"{reason}: {detail}" if detail else reason,
-        error=error,
-        error_description=detail,
-        code=code,
-        **error_fields(response),
-    )
-
-
 # --- the httpx auth classes --------------------------------------------------------------
 
 
@@ -724,7 +630,7 @@ class ApiKeyAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             read_capped(response)
-            raise _api_refusal(response, "the API refused the API key (HTTP 401)")
+            raise api_refusal(response, "the API refused the API key (HTTP 401)")
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -734,7 +640,7 @@ class ApiKeyAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             await aread_capped(response)
-            raise _api_refusal(response, "the API refused the API key (HTTP 401)")
+            raise api_refusal(response, "the API refused the API key (HTTP 401)")
 
 
 _REFUSED_AGAIN = "the API refused a freshly obtained access token (HTTP 401 twice)"
@@ -815,7 +721,7 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             read_capped(response)
-            raise _api_refusal(response, _REFUSED_AGAIN)
+            raise api_refusal(response, _REFUSED_AGAIN)
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -834,7 +740,7 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             await aread_capped(response)
-            raise _api_refusal(response, _REFUSED_AGAIN)
+            raise api_refusal(response, _REFUSED_AGAIN)
 
 
 # --- wiring, for the clients ---------------------------------------------------------------

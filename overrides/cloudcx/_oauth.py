@@ -6,6 +6,7 @@ error object `{error, error_description}`. The form and the answer go through th
 models, so the spec stays the source of truth; those attrs objects print their fields in clear,
 so they live only inside the functions here and are turned at once into masked `Token` values.
 Bodies of the token endpoint are never quoted in errors: any of them may hold a credential.
+Its error answers are mapped to typed errors in `_response`, with every other mapping.
 """
 
 from __future__ import annotations
@@ -21,29 +22,19 @@ from typing import Any
 
 import httpx
 
-from cloudcx_openapi.models.o_auth_error import OAuthError
 from cloudcx_openapi.models.password_grant_request import PasswordGrantRequest
 from cloudcx_openapi.models.refresh_token_grant_request import RefreshTokenGrantRequest
 from cloudcx_openapi.models.token_response import TokenResponse
 from cloudcx_openapi.types import UNSET, Unset
 
 from ._config import ClientConfig, check_token_fields
-from ._exceptions import (
-    AuthenticationError,
-    CloudCXError,
-    ConfigurationError,
-    RateLimitError,
-    ServerError,
-    request_id_from,
-)
+from ._exceptions import ConfigurationError
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
-    describe_url,
     invalid_response,
     json_or_none,
-    parse_retry_after,
-    redirect_error,
     server_text,
+    token_endpoint_error,
 )
 from ._secrets import Secret, header_safe
 
@@ -52,7 +43,6 @@ __all__ = [
     "RequestBuilder",
     "Token",
     "build_token_request",
-    "error_fields",
     "jwt_expiry",
     "parse_token_response",
     "password_needed",
@@ -258,57 +248,6 @@ def _optional_str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def error_fields(response: httpx.Response) -> dict[str, Any]:
-    """The status, method, URL (masked) and request ID of an answer, as an error's fields."""
-    return {
-        "status_code": response.status_code,
-        "method": response.request.method,
-        "url": describe_url(response.request.url),
-        "request_id": request_id_from(response.headers),
-    }
-
-
-def _refusal(response: httpx.Response) -> AuthenticationError:
-    error: str | None = None
-    description: str | None = None
-    body = json_or_none(response)
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        parsed = OAuthError.from_dict(body)
-        # Server text, masked: it may echo the password or the client secret.
-        error = server_text(response, parsed.error)
-        description = (
-            server_text(response, d) if (d := _optional_str(parsed.error_description)) else None
-        )
-    message = f"the token request was refused ({error or f'HTTP {response.status_code}'})"
-    if description:
-        message += f": {description}"
-    return AuthenticationError(
-        message,
-        error=error,
-        error_description=description,
-        **error_fields(response),
-    )
-
-
-def _status_error(response: httpx.Response) -> CloudCXError:
-    status = response.status_code
-    if status in (400, 401, 403):
-        return _refusal(response)
-    if 300 <= status < 400:
-        return redirect_error(response, "token_url (or CLOUDCX_TOKEN_URL)", endpoint=False)
-    if status == 429:
-        return RateLimitError(
-            "the token endpoint is rate limiting",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            **error_fields(response),
-        )
-    if status >= 500:
-        return ServerError(f"the token endpoint failed (HTTP {status})", **error_fields(response))
-    return invalid_response(
-        response, f"unexpected HTTP {status} from the token endpoint", mask_body=True
-    )
-
-
 def _token_fields(response: httpx.Response) -> tuple[dict[str, Any] | None, str]:
     """The token response's body, checked against the spec's `TokenResponse` shape.
 
@@ -371,7 +310,7 @@ def parse_token_response(
         InvalidResponseError: the answer is not a token response (its body is never quoted).
     """
     if response.status_code != 200:
-        raise _status_error(response)
+        raise token_endpoint_error(response)
     fields, problem = _token_fields(response)
     if fields is None:
         raise invalid_response(response, problem, mask_body=True)

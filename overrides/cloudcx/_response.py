@@ -2,7 +2,9 @@
 
 A failed send or a broken body becomes an `APIConnectionError`, `APITimeoutError` or
 `InvalidResponseError`; an error status or an error envelope becomes its `APIError`
-subclass; a body that breaks the schema becomes an `InvalidResponseError` naming the field.
+subclass; a 401 from the API or a refused token request becomes an `AuthenticationError`
+(from the RFC 6750 challenge or the RFC 6749 error object); a body that breaks the schema
+becomes an `InvalidResponseError` naming the field.
 Every server text an error quotes goes through `server_text`, which masks secrets.
 """
 
@@ -18,10 +20,13 @@ from urllib.parse import quote, unquote
 
 import httpx
 
+from cloudcx_openapi.models.o_auth_error import OAuthError
+
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AuthenticationError,
     CloudCXError,
     InvalidResponseError,
     NotFoundError,
@@ -38,6 +43,7 @@ __all__ = [
     "KNOWN_SECRETS_EXTENSION",
     "LOCAL_SEND_ERRORS",
     "Decodable",
+    "api_refusal",
     "decode_envelope",
     "describe_url",
     "envelope_message",
@@ -50,6 +56,7 @@ __all__ = [
     "redirect_error",
     "server_text",
     "status_error",
+    "token_endpoint_error",
     "translate_body_error",
     "translate_transport_error",
 ]
@@ -161,9 +168,10 @@ def describe_url(url: httpx.URL) -> str:
     return str(clean.copy_with(params=params))
 
 
-def _where(response: httpx.Response) -> dict[str, Any]:
-    """The request an error is about: method, described URL and the server's request id."""
+def _fields(response: httpx.Response) -> dict[str, Any]:
+    """An error's fields for `response`: status, method, described URL, the server's request id."""
     return {
+        "status_code": response.status_code,
         "method": response.request.method,
         "url": describe_url(response.request.url),
         "request_id": request_id_from(response.headers),
@@ -186,10 +194,9 @@ def invalid_response(
     text = "" if mask_body else server_text(response, raw.decode("utf-8", errors="replace"))
     return InvalidResponseError(
         reason,
-        status_code=response.status_code,
         content_type=response.headers.get("content-type"),
         body_excerpt=text[:_EXCERPT_CHARS],
-        **_where(response),
+        **_fields(response),
     )
 
 
@@ -279,8 +286,7 @@ def redirect_error(response: httpx.Response, setting: str, *, endpoint: bool = T
     return APIError(
         f"the server answered HTTP {status}, {detail}; redirects are not followed (they could "
         f"carry credentials elsewhere): if the service has moved, set {setting} to {suggestion}",
-        status_code=status,
-        **_where(response),
+        **_fields(response),
     )
 
 
@@ -291,8 +297,7 @@ def _envelope_error(response: httpx.Response, body: Any, default: str) -> APIErr
     text = server_text(response, message) if message else ""
     kwargs: dict[str, Any] = {
         "code": code and server_text(response, code),
-        "status_code": status,
-        **_where(response),
+        **_fields(response),
     }
     error_type = APIError
     if status == 403:
@@ -352,6 +357,139 @@ def _envelope_body(response: httpx.Response) -> dict[str, Any] | CloudCXError:
     if body["code"] != SUCCESS_CODE:
         return _envelope_error(response, body, "the API reported an error")
     return body
+
+
+# --- 401 answers of the API (RFC 6750) and answers of the token endpoint (RFC 6749)
+
+_SPACE = " \t"
+
+
+def _skip(text: str, index: int, chars: str) -> int:
+    while index < len(text) and text[index] in chars:
+        index += 1
+    return index
+
+
+# The plain run of a quoted-string: one greedy class, matched from a given position (linear).
+_QUOTED_RUN = re.compile(r'[^"\\]*')
+
+
+def _quoted(text: str, index: int) -> tuple[str, int]:
+    """The quoted-string opening at `index` (unescaped), and the index after it."""
+    parts: list[str] = []
+    index += 1
+    while index < len(text):
+        stop = _QUOTED_RUN.match(text, index).end()  # type: ignore[union-attr]  # `*` matches
+        parts.append(text[index:stop])
+        if stop >= len(text) or text[stop] == '"':
+            return "".join(parts), stop + 1
+        parts.append(text[stop + 1 : stop + 2])  # a quoted-pair: the escaped character
+        index = stop + 2
+    return "".join(parts), index
+
+
+def _challenge_params(text: str) -> dict[str, str]:
+    """The `name=value` parameters of one challenge (RFC 7235 §2.1), in one linear scan.
+
+    A hand-rolled scanner, not a regex: the header is the server's, and a regex that retries
+    from every position took quadratic time on a long one (16 KB: seconds).
+    """
+    params: dict[str, str] = {}
+    index = 0
+    while index < len(text):
+        index = _skip(text, index, _SPACE + ",")
+        start = index
+        while index < len(text) and text[index] not in _SPACE + ',="':
+            index += 1
+        name = text[start:index]
+        index = _skip(text, index, _SPACE)
+        if index >= len(text) or text[index] != "=" or not name:
+            # Not a parameter (a token68, or junk): skip to the next comma, a quoted part whole.
+            while index < len(text) and text[index] != ",":
+                index = _quoted(text, index)[1] if text[index] == '"' else index + 1
+            continue
+        index = _skip(text, index + 1, _SPACE)
+        if index < len(text) and text[index] == '"':
+            value, index = _quoted(text, index)
+        else:
+            start = index
+            while index < len(text) and text[index] not in _SPACE + ",":
+                index += 1
+            value = text[start:index]
+        params[name.lower()] = value
+    return params
+
+
+def _bearer_challenge(response: httpx.Response) -> dict[str, str]:
+    """The parameters of the `WWW-Authenticate: Bearer ...` challenge, if the API sent one."""
+    for header in response.headers.get_list("www-authenticate"):
+        scheme, _, params = header.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            continue
+        return _challenge_params(params)
+    return {}
+
+
+def api_refusal(response: httpx.Response, reason: str) -> AuthenticationError:
+    """The `AuthenticationError` for a 401 from the API.
+
+    `error` and `error_description` come from the RFC 6750 challenge when there is one; the
+    envelope's `code` stays in `code`, its `message` stands in for a missing description.
+    """
+    code, message = envelope_message(json_or_none(response))
+    code = code and server_text(response, code)  # server text, like the message
+    challenge = _bearer_challenge(response)
+    error = server_text(response, challenge["error"]) if challenge.get("error") else None
+    raw_detail = challenge.get("error_description") or message
+    detail = server_text(response, raw_detail) if raw_detail else None
+    return AuthenticationError(
+        f"{reason}: {detail}" if detail else reason,
+        error=error,
+        error_description=detail,
+        code=code,
+        **_fields(response),
+    )
+
+
+def _token_refusal(response: httpx.Response) -> AuthenticationError:
+    error: str | None = None
+    description: str | None = None
+    body = json_or_none(response)
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        parsed = OAuthError.from_dict(body)
+        # Server text, masked: it may echo the password or the client secret.
+        error = server_text(response, parsed.error)
+        detail = parsed.error_description
+        description = server_text(response, detail) if isinstance(detail, str) and detail else None
+    message = f"the token request was refused ({error or f'HTTP {response.status_code}'})"
+    if description:
+        message += f": {description}"
+    return AuthenticationError(
+        message,
+        error=error,
+        error_description=description,
+        **_fields(response),
+    )
+
+
+def token_endpoint_error(response: httpx.Response) -> CloudCXError:
+    """The typed error for the token endpoint's answer other than 200; its body never quoted."""
+    status = response.status_code
+    if status in (400, 401, 403):
+        return _token_refusal(response)
+    if 300 <= status < 400:
+        return redirect_error(response, "token_url (or CLOUDCX_TOKEN_URL)", endpoint=False)
+    if status == 429:
+        return RateLimitError(
+            "the token endpoint is rate limiting",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            **_fields(response),
+        )
+    if status >= 500:
+        return ServerError(f"the token endpoint failed (HTTP {status})", **_fields(response))
+    return invalid_response(
+        response, f"unexpected HTTP {status} from the token endpoint", mask_body=True
+    )
 
 
 class Decodable(Protocol):

@@ -22,7 +22,7 @@ from cloudcx import (
     FileTokenStore,
     InvalidResponseError,
 )
-from cloudcx._auth import _challenge_params
+from cloudcx._response import _challenge_params
 from tests.support.hostile_server import (
     Connection,
     Handler,

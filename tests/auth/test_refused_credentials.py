@@ -13,8 +13,8 @@ from cloudcx import (
     CloudCX,
     Secret,
 )
-from cloudcx._auth import _api_refusal
 from cloudcx._response import KNOWN_SECRETS_EXTENSION
+from cloudcx._response import api_refusal as _api_refusal
 from cloudcx.testing import Fault, Simulator
 from tests.support.clients import (
     SimFactory,
