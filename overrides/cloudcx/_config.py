@@ -39,6 +39,7 @@ __all__ = [
     "check_max_retries",
     "check_proxy",
     "check_retry_delays",
+    "check_stored_token",
     "check_token_fields",
     "check_token_options",
     "check_token_store_path",
@@ -658,3 +659,46 @@ def check_token_store_path(path: object) -> Path:
     if "\0" in str(checked):
         raise ConfigurationError("path holds a NUL character")
     return checked
+
+
+def check_stored_token(
+    data: object,
+) -> tuple[str, str, datetime | None, str | None, str | None]:
+    """Check a stored token (`Token.to_dict()` output); return its fields, `expires_at` in UTC.
+
+    Raises:
+        ConfigurationError: a field is missing or of the wrong type (the message names the
+            field, never its value).
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigurationError("a stored token must be a JSON object")
+    access = data.get("access_token")
+    if not isinstance(access, str) or not access:
+        raise ConfigurationError("a stored token has no access_token")
+    token_type = data.get("token_type", "Bearer")
+    if not isinstance(token_type, str):
+        raise ConfigurationError("a stored token's token_type is not a string")
+    refresh = data.get("refresh_token")
+    if refresh is not None and (not isinstance(refresh, str) or not refresh):
+        raise ConfigurationError("a stored token's refresh_token is not a string")
+    scope = data.get("scope")
+    if scope is not None and not isinstance(scope, str):
+        raise ConfigurationError("a stored token's scope is not a string")
+    return access, token_type, _stored_expiry(data.get("expires_at")), refresh, scope
+
+
+def _stored_expiry(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError("a stored token's expires_at is not a string")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError("a stored token's expires_at is not an ISO 8601 time") from None
+    if when.tzinfo is None:
+        raise ConfigurationError("a stored token's expires_at has no time zone")
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # year 1 in a zone east of UTC, or year 9999 west of it
+        raise ConfigurationError("a stored token's expires_at is out of range") from None

@@ -27,7 +27,7 @@ from cloudcx_openapi.models.refresh_token_grant_request import RefreshTokenGrant
 from cloudcx_openapi.models.token_response import TokenResponse
 from cloudcx_openapi.types import UNSET, Unset
 
-from ._config import ClientConfig, check_token_fields
+from ._config import ClientConfig, check_stored_token, check_token_fields
 from ._exceptions import ConfigurationError
 from ._response import (
     KNOWN_SECRETS_EXTENSION,
@@ -129,44 +129,14 @@ class Token:
             ConfigurationError: a field is missing or of the wrong type (the message names
                 the field, never its value).
         """
-        if not isinstance(data, Mapping):
-            raise ConfigurationError("a stored token must be a JSON object")
-        access = data.get("access_token")
-        if not isinstance(access, str) or not access:
-            raise ConfigurationError("a stored token has no access_token")
-        token_type = data.get("token_type", "Bearer")
-        if not isinstance(token_type, str):
-            raise ConfigurationError("a stored token's token_type is not a string")
-        refresh = data.get("refresh_token")
-        if refresh is not None and (not isinstance(refresh, str) or not refresh):
-            raise ConfigurationError("a stored token's refresh_token is not a string")
-        scope = data.get("scope")
-        if scope is not None and not isinstance(scope, str):
-            raise ConfigurationError("a stored token's scope is not a string")
+        access, token_type, expires_at, refresh, scope = check_stored_token(data)
         return cls(
             access_token=Secret(access),
             token_type=token_type,
-            expires_at=_parse_expires_at(data.get("expires_at")),
+            expires_at=expires_at,
             refresh_token=Secret(refresh) if refresh is not None else None,
             scope=scope,
         )
-
-
-def _parse_expires_at(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigurationError("a stored token's expires_at is not a string")
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise ConfigurationError("a stored token's expires_at is not an ISO 8601 time") from None
-    if when.tzinfo is None:
-        raise ConfigurationError("a stored token's expires_at has no time zone")
-    try:
-        return when.astimezone(UTC)
-    except OverflowError:  # year 1 in a zone east of UTC, or year 9999 west of it
-        raise ConfigurationError("a stored token's expires_at is out of range") from None
 
 
 def jwt_expiry(access_token: str) -> datetime | None:
