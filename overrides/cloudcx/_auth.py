@@ -103,6 +103,10 @@ AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
 #: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
 _SHORT_TOKEN_FRACTION = 0.1
 
+#: A timeout with no more than this left of the call's deadline is the deadline's doing (the
+#: network layer gives up when the deadline is reached, give or take the scheduler).
+_DEADLINE_SLACK = 0.05
+
 
 # --- the plan's steps ----------------------------------------------------------------------
 
@@ -167,6 +171,14 @@ def _replay(exc: Exception) -> Exception:
     clone.__cause__ = exc.__cause__
     clone.__traceback__ = None
     return clone
+
+
+def _out_of_own_time(exc: Exception) -> bool:
+    """Whether `exc` is a timeout that the current call's deadline, not the endpoint, caused."""
+    if not isinstance(exc, APITimeoutError):
+        return False
+    left = remaining_time()
+    return left is not None and left <= _DEADLINE_SLACK
 
 
 def _lock_timeout() -> APITimeoutError:
@@ -304,6 +316,8 @@ class TokenCache:
 
         `seen` is the number of finished attempts when the caller started to wait: a caller
         that waited through a failed attempt raises a copy of its failure instead of retrying.
+        A failure that only says the holder's own deadline ran out is not shared: it tells
+        nothing about the endpoint, and a waiter with time left makes its own attempt.
         """
         token = self.usable()
         if token is not None:
@@ -313,7 +327,7 @@ class TokenCache:
         try:
             outcome = yield from self._plan(build)
         except Exception as exc:
-            self._failure = exc
+            self._failure = None if _out_of_own_time(exc) else exc
             self._completed += 1
             raise
         self._failure = None

@@ -12,7 +12,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from cloudcx import APIConnectionError, AuthenticationError, CloudCX, Token
+from cloudcx import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    CloudCX,
+    RetryPolicy,
+    Token,
+)
 from cloudcx.testing import Fault
 from tests.support.clients import SimFactory, async_client, grant_kwargs, serving, sync_client
 
@@ -196,3 +203,49 @@ def test_a_connection_failure_reaches_every_waiter(make_sim: SimFactory) -> None
     assert {e.url for e in errors} == {token_url}
     assert len(accepted) == 1
     assert sim.api_requests == 0
+
+
+def test_a_caller_out_of_time_does_not_fail_a_waiter_with_time_left(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim()
+    # The first token request outlasts the hasty caller's deadline, not the patient one's.
+    sim.inject(Fault.delay(1.0), route="token")
+    with sync_client(sim) as cx:
+        hasty = cx.with_options(retry_policy=RetryPolicy(deadline=0.3))
+        holding = threading.Event()
+        outcome: dict[str, object] = {}
+
+        def hasty_call() -> None:
+            holding.set()
+            try:
+                hasty.users.list(page_size=1)
+            except Exception as exc:
+                outcome["hasty"] = exc
+
+        thread = threading.Thread(target=hasty_call)
+        thread.start()
+        assert holding.wait(JOIN_TIMEOUT)
+        time.sleep(0.1)  # let the hasty caller take the token lock first
+        page = cx.users.list(page_size=1)
+        thread.join(JOIN_TIMEOUT)
+    assert isinstance(outcome.get("hasty"), APITimeoutError)
+    assert page.total_elements == 30
+    assert sim.token_requests == 2
+
+
+@pytest.mark.anyio
+async def test_a_task_out_of_time_does_not_fail_a_task_with_time_left(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim()
+    sim.inject(Fault.delay(1.0), route="token")
+    async with async_client(sim) as cx:
+        hasty = cx.with_options(retry_policy=RetryPolicy(deadline=0.3))
+        first = asyncio.create_task(hasty.users.list(page_size=1))
+        await asyncio.sleep(0.1)  # the hasty task takes the token lock first
+        page = await cx.users.list(page_size=1)
+        with pytest.raises(APITimeoutError):
+            await first
+    assert page.total_elements == 30
+    assert sim.token_requests == 2
