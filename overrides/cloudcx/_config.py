@@ -176,8 +176,11 @@ def _describe(name: str) -> str:
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for `localhost` and any loopback address (127.0.0.0/8, ::1)."""
-    if host.lower() in {"localhost", "localhost."}:
+    """True for `localhost` and any loopback address (127.0.0.0/8, ::1).
+
+    Not `localhost.`: the fully qualified name skips the hosts file, so a resolver decides.
+    """
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -191,6 +191,8 @@ def test_token_rejects_bad_fields() -> None:
     [
         {"base_url": "http://cx.example.net"},
         {"base_url": "https://cx.example.net", "token_url": "http://cx.example.net/oauth/token"},
+        # The fully qualified form skips /etc/hosts: a resolver may answer anything for it.
+        {"base_url": "http://localhost.:8080"},
     ],
 )
 @pytest.mark.parametrize("client_type", [CloudCX, AsyncCloudCX])
