@@ -281,6 +281,9 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
 
 def attempt_budget(timeouts: Mapping[str, object]) -> float | None:
     """How long one attempt may last: the longest of its timeouts (None: no limit)."""
-    values = [value for value in timeouts.values() if isinstance(value, (int, float))]
-    finite = [float(value) for value in values if math.isfinite(value)]
-    return max(finite) if finite else None
+    finite = [
+        float(value)
+        for value in timeouts.values()
+        if isinstance(value, int | float) and math.isfinite(value)
+    ]
+    return max(finite, default=None)
