@@ -1,4 +1,4 @@
-"""Our changes to the generator's stock `model.py.jinja`, as hooks at a few anchor lines.
+"""Our changes to the generator's stock `model.py.jinja` (and `package_init.py.jinja`), as hooks.
 
 Custom templates are not openapi-python-client's public API, so no stock template is copied
 here: at each run, `regenerate.py` reads the pinned generator's own `model.py.jinja` and
@@ -26,6 +26,7 @@ import openapi_python_client
 
 STOCK_TEMPLATES = Path(openapi_python_client.__file__).resolve().parent / "templates"
 MODEL_TEMPLATE = "model.py.jinja"
+PACKAGE_INIT_TEMPLATE = "package_init.py.jinja"
 
 
 class TemplateDrift(Exception):
@@ -106,6 +107,32 @@ from uuid import SafeUUID
 )
 
 
+_PACKAGE_INIT_STOCK = "from .client import AuthenticatedClient, Client\n"
+
+# The package's `__init__` imports `.client` (attrs) on first use of a name, not with the
+# package: every `cloudcx_openapi` module, the resource classes included, is imported through it.
+PACKAGE_INIT_HOOKS: tuple[Hook, ...] = (
+    Hook(
+        anchor=_PACKAGE_INIT_STOCK,
+        replace="""\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
+
+
+def __getattr__(name: str) -> object:
+    \"\"\"Import `.client` on first use of one of its names.\"\"\"
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+""",
+    ),
+)
+
+
 def apply_hooks(stock: str, hooks: Iterable[Hook], *, name: str = MODEL_TEMPLATE) -> str:
     """Return `stock` with every hook applied; raise `TemplateDrift` if an anchor moved."""
     text = stock
@@ -145,11 +172,14 @@ def secret_fields(spec: Mapping[str, Any]) -> list[str]:
 
 
 def write_templates(spec: Mapping[str, Any], custom: Path, destination: Path) -> Path:
-    """Fill `destination` with our templates and the hooked stock `model.py.jinja`."""
+    """Fill `destination` with our templates and the hooked stock `model.py.jinja` and package init."""
     destination.mkdir(parents=True, exist_ok=True)
     for template in sorted(custom.glob("*.jinja")):
         (destination / template.name).write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
     stock = (STOCK_TEMPLATES / MODEL_TEMPLATE).read_text(encoding="utf-8")
     secrets = "{% set cloudcx_secret_fields = " + repr(secret_fields(spec)) + " %}\n"
     (destination / MODEL_TEMPLATE).write_text(secrets + apply_hooks(stock, MODEL_HOOKS), encoding="utf-8")
+    init = (STOCK_TEMPLATES / PACKAGE_INIT_TEMPLATE).read_text(encoding="utf-8")
+    hooked_init = apply_hooks(init, PACKAGE_INIT_HOOKS, name=PACKAGE_INIT_TEMPLATE)
+    (destination / PACKAGE_INIT_TEMPLATE).write_text(hooked_init, encoding="utf-8")
     return destination

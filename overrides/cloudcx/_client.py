@@ -1,54 +1,44 @@
-"""`CloudCX` and `AsyncCloudCX`: options, the httpx client and its send guards, the resources.
+"""`CloudCX` and `AsyncCloudCX`: options, copies, the resources.
 
-Also the generated client they hand out (`SharedAuthenticatedClient`) and `CLOUDCX_LOG`, the
-switch that turns the `cloudcx` logger on without code.
+Also `CLOUDCX_LOG`, the switch that turns the `cloudcx` logger on without code. The httpx
+client with its send guards, and the generated client they hand out, are in `cloudcx._http`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import sys
 import time
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from attrs import define
 
-from cloudcx_openapi.client import AuthenticatedClient
 from cloudcx_openapi.resources import AsyncResources, SyncResources
 
-from ._auth import AsyncTokenHook, LoopGuard, SyncTokenHook, TokenAuth, build_auth
-from ._config import DEFAULT_MAX_RESPONSE_BYTES, ClientConfig, check_connection, resolve_config
-from ._deadline import CallLimits, aread_capped, bind_limits, call_scope, read_capped
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, resolve_config
 from ._exceptions import ClientClosedError, ConfigurationError
-from ._oauth import Token
-from ._response import LOCAL_SEND_ERRORS, describe_url, raise_send_failure
-from ._token_store import TokenStore
-from ._transport import (
-    AsyncRetryTransport,
-    Pools,
-    ProxySetting,
-    RetryPolicy,
-    RetryTransport,
-    Verify,
-    build_transport,
-    logger,
-)
 from ._version import __version__
-from .resources._runner import AsyncRunner, SyncRunner
+
+# Only defining the client classes is paid for at import: what a built client uses (the auth
+# and token machinery, the transports, the runner, the generated client) is imported by the
+# first constructor.
+if TYPE_CHECKING:
+    from ._auth import AsyncTokenHook, SyncTokenHook, TokenAuth
+    from ._config import ClientConfig
+    from ._http import AsyncHttpClient, Connection, HttpClient, Retrying
+    from ._oauth import Token
+    from ._token_store import TokenStore
+    from ._transport import Pools, ProxySetting, RetryPolicy, Verify
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "LOG_ENV_VAR",
     "AsyncCloudCX",
     "CloudCX",
-    "SharedAuthenticatedClient",
     "configure_from_env",
 ]
 
@@ -62,6 +52,8 @@ LOG_ENV_VAR = "CLOUDCX_LOG"
 
 _LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The logger of `cloudcx._transport` (the retries), where every client's log lines go.
+_logger = logging.getLogger("cloudcx")
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -78,171 +70,21 @@ def configure_from_env(environ: Mapping[str, str] | None = None) -> bool:
     """
     env = os.environ if environ is None else environ
     level = _LOG_LEVELS.get(env.get(LOG_ENV_VAR, "").strip().lower())
-    installed = [h for h in logger.handlers if isinstance(h, _EnvHandler)]
+    installed = [h for h in _logger.handlers if isinstance(h, _EnvHandler)]
     if level is None:
         return bool(installed)
     if not installed:
         handler = _EnvHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(_LOG_FORMAT))
-        logger.addHandler(handler)
+        _logger.addHandler(handler)
         installed.append(handler)
     for handler in installed:
         handler.setLevel(level)
-    logger.setLevel(level)
+    _logger.setLevel(level)
     return True
 
 
-_NOT_ON_CLOUDCX_CLIENT = (
-    "() is not available on CloudCX.client: the copy it returns would drop the CloudCX client's "
-    "connection, auth and retries; "
-)
-_TIMEOUT_HINT = "set `timeout` when creating CloudCX, or pass `timeout=` to a resource call"
-_SHARED_HINT = (
-    "set them for every request on the shared httpx client instead "
-    "(cx.client.get_httpx_client(), or get_async_httpx_client() for AsyncCloudCX)"
-)
-
-
-@define
-class SharedAuthenticatedClient(AuthenticatedClient):
-    """The generated `AuthenticatedClient`, bound to a CloudCX client's httpx client.
-
-    Pass it to any generated operation (`client=cx.client`); its requests go through the CloudCX
-    client's auth, retries and pool. The generated `with_timeout`/`with_headers`/`with_cookies`
-    return an attrs copy without that httpx client: it would build a bare one of its own,
-    without CloudCX's auth (sending `Bearer ` with an empty token), retries or credential
-    checks, and `with_timeout` would also change the shared client's timeout. Here they refuse.
-    """
-
-    def with_headers(self, headers: dict[str, str]) -> NoReturn:
-        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError)."""
-        raise ConfigurationError(f"with_headers{_NOT_ON_CLOUDCX_CLIENT}{_SHARED_HINT}")
-
-    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
-        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError)."""
-        raise ConfigurationError(f"with_cookies{_NOT_ON_CLOUDCX_CLIENT}{_SHARED_HINT}")
-
-    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
-        """Refused: a copy would lose CloudCX's connection and auth (raises ConfigurationError).
-
-        The generated method would also change the shared client's timeout under CloudCX.
-        """
-        raise ConfigurationError(f"with_timeout{_NOT_ON_CLOUDCX_CLIENT}{_TIMEOUT_HINT}")
-
-
-@dataclass(frozen=True, slots=True)
-class _Connection:
-    """How a client reaches the server: what `with_options` copies, changing some of it.
-
-    The credentials are not here: they live in the resolved `ClientConfig` and the auth, which
-    a copy shares. `validated` checks every field before any pool exists.
-    """
-
-    timeout: float | httpx.Timeout
-    max_retries: int
-    retry_policy: RetryPolicy | None
-    verify: Verify
-    proxy: ProxySetting | None
-    trust_env: bool
-    http_client: httpx.Client | httpx.AsyncClient | None
-    strict: bool
-    max_response_bytes: int
-
-    def validated(self, client_type: type[httpx.Client | httpx.AsyncClient]) -> _Connection:
-        """These options, checked (the timeout resolved); `ConfigurationError` otherwise."""
-        timeout = check_connection(
-            timeout=self.timeout,
-            strict=self.strict,
-            trust_env=self.trust_env,
-            max_retries=self.max_retries,
-            max_response_bytes=self.max_response_bytes,
-            http_client=self.http_client,
-            client_type=client_type,
-            proxy=self.proxy,
-            verify=self.verify,
-        )
-        return dataclasses.replace(self, timeout=timeout)
-
-    def limits(self) -> CallLimits:
-        """The bounds every public call through the client opens its scope with."""
-        policy = self.retry_policy or RetryPolicy()
-        return CallLimits(policy.deadline, policy.clock, self.max_response_bytes)
-
-
-def _closed_error(request: httpx.Request) -> ClientClosedError:
-    return ClientClosedError(
-        f"the client is closed (request {request.method} {describe_url(request.url)}): "
-        "create a new one, or use it inside its `with` block"
-    )
-
-
-class _Client(httpx.Client):
-    """httpx's client with the send guards; every request goes through `send`.
-
-    The resources', the generated functions' and the token requests alike. Two failures that
-    happen before anything is sent are reported as the client's own errors: a closed client
-    (httpx raises RuntimeError), and a local protocol error (an illegal header value), whose
-    httpx message may quote a credential and so is not chained. Every send runs in a call scope
-    (the call deadline; see `cloudcx._deadline`), and a body read here is capped at
-    `max_response_bytes`.
-    """
-
-    #: The client whose pool this one borrows (a `with_options` copy), if any.
-    owner: httpx.Client | httpx.AsyncClient | None = None
-
-    @property
-    def unusable(self) -> bool:
-        """Closed, or borrowing the pool of a client that is closed."""
-        return self.is_closed or (self.owner is not None and self.owner.is_closed)
-
-    def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        if self.unusable:
-            raise _closed_error(request)
-        with call_scope(self):
-            try:
-                response = super().send(request, stream=True, **kwargs)
-            except LOCAL_SEND_ERRORS as exc:
-                raise_send_failure(exc, request)
-            if not stream:
-                read_capped(response)
-            return response
-
-
-class _AsyncClient(httpx.AsyncClient):
-    """The async twin of `_Client`; a second event loop is refused at once, not left to hang."""
-
-    owner: httpx.Client | httpx.AsyncClient | None = None
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._loops = LoopGuard()
-
-    @property
-    def unusable(self) -> bool:
-        """Closed, or borrowing the pool of a client that is closed."""
-        return self.is_closed or (self.owner is not None and self.owner.is_closed)
-
-    async def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        if self.unusable:
-            raise _closed_error(request)
-        with self._loops.entered(), call_scope(self):
-            try:
-                response = await super().send(request, stream=True, **kwargs)
-            except LOCAL_SEND_ERRORS as exc:
-                raise_send_failure(exc, request)
-            if not stream:
-                await aread_capped(response)
-            return response
-
-
-_Retrying = TypeVar("_Retrying", RetryTransport, AsyncRetryTransport)
-
-
-def _usable_tokens(tokens: TokenAuth | None, http: _Client | _AsyncClient) -> TokenAuth:
+def _usable_tokens(tokens: TokenAuth | None, http: HttpClient | AsyncHttpClient) -> TokenAuth:
     """The token auth `get_token` asks; refused for an API key client or a closed one."""
     if tokens is None:
         raise ConfigurationError("an API key client has no access token to get")
@@ -259,52 +101,39 @@ class _Core:
 
     config: ClientConfig
     _tokens: TokenAuth | None
-    _http: _Client | _AsyncClient
+    _http: HttpClient | AsyncHttpClient
     _auth: httpx.Auth
-    _connection: _Connection
+    _connection: Connection
     # The networks (connection pools) under the retry transports: the default route's, and
     # per proxy pattern (None: direct). A `with_options` copy borrows them.
     _pools: Pools
 
     @abstractmethod
-    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
+    def _connect(self, auth: httpx.Auth, connection: Connection, source: Self | None) -> None:
         """Open the httpx client, on `source`'s pools if given, and attach the resources."""
 
     def _open_http(
         self,
-        http_type: Callable[..., _Client | _AsyncClient],
-        kind: type[_Retrying],
+        http_type: Callable[..., HttpClient | AsyncHttpClient],
+        kind: type[Retrying],
         auth: httpx.Auth,
-        connection: _Connection,
+        connection: Connection,
         source: Self | None,
     ) -> None:
         """Open the httpx client (`_http`), on `source`'s pools if given."""
+        from ._http import open_http
+
         self._connection, self._auth = connection, auth
-        routes, self._pools = build_transport(
+        self._http, self._pools = open_http(
+            http_type,
             kind,
-            max_retries=connection.max_retries,
-            policy=connection.retry_policy,
-            token_url=self.config.token_url,
-            verify=connection.verify,
-            proxy=connection.proxy,
-            trust_env=connection.trust_env,
-            http_client=connection.http_client,
-            borrow=None if source is None else source._pools,
-        )
-        http = http_type(
             base_url=self.config.base_url,
-            timeout=connection.timeout,
-            # Never follow redirects: a redirect to another origin must not carry credentials,
-            # and the API has no redirecting endpoints.
-            follow_redirects=False,
+            token_url=self.config.token_url,
             headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
-            transport=routes.default,
-            mounts=routes.mounts,
             auth=auth,
+            connection=connection,
+            borrow=None if source is None else (source._pools, source._http),
         )
-        http.owner = None if source is None else (source._http.owner or source._http)
-        bind_limits(http, connection.limits())
-        self._http = http
 
     def _copy(
         self,
@@ -313,13 +142,8 @@ class _Core:
         max_retries: int | None,
         retry_policy: RetryPolicy | None,
     ) -> Self:
-        changes: dict[str, Any] = {
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "retry_policy": retry_policy,
-        }
-        connection = dataclasses.replace(
-            self._connection, **{k: v for k, v in changes.items() if v is not None}
+        connection = self._connection.changed(
+            timeout=timeout, max_retries=max_retries, retry_policy=retry_policy
         ).validated(client_type)
         copy = object.__new__(type(self))
         copy.config, copy._tokens = self.config, self._tokens
@@ -398,7 +222,7 @@ class CloudCX(_Core, SyncResources):
     """
 
     _tokens: TokenAuth | None
-    _http: _Client
+    _http: HttpClient
 
     def __init__(
         self,
@@ -439,6 +263,9 @@ class CloudCX(_Core, SyncResources):
             password_optional=token is not None or token_store is not None,
         )
         configure_from_env()
+        from ._auth import build_auth
+        from ._http import Connection
+
         auth, self._tokens = build_auth(
             self.config,
             token=token,
@@ -447,7 +274,7 @@ class CloudCX(_Core, SyncResources):
             refresh_skew=refresh_skew,
             clock=_clock,
         )
-        connection = _Connection(
+        connection = Connection(
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -460,9 +287,13 @@ class CloudCX(_Core, SyncResources):
         )
         self._connect(auth, connection.validated(httpx.Client), source=None)
 
-    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
+    def _connect(self, auth: httpx.Auth, connection: Connection, source: Self | None) -> None:
         """Open the httpx client, on `source`'s pools if given, and attach the resources."""
-        self._open_http(_Client, RetryTransport, auth, connection, source)
+        from ._http import HttpClient, SharedAuthenticatedClient
+        from ._transport import RetryTransport
+        from .resources._runner import SyncRunner
+
+        self._open_http(HttpClient, RetryTransport, auth, connection, source)
         if self._tokens is not None and source is None:
             self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
@@ -497,6 +328,8 @@ class CloudCX(_Core, SyncResources):
             ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
+        from ._deadline import call_scope
+
         tokens = _usable_tokens(self._tokens, self._http)
         with call_scope(self._http):
             return tokens.get()
@@ -538,7 +371,7 @@ class AsyncCloudCX(_Core, AsyncResources):
     """
 
     _tokens: TokenAuth | None
-    _http: _AsyncClient
+    _http: AsyncHttpClient
 
     def __init__(
         self,
@@ -579,6 +412,9 @@ class AsyncCloudCX(_Core, AsyncResources):
             password_optional=token is not None or token_store is not None,
         )
         configure_from_env()
+        from ._auth import build_auth
+        from ._http import Connection
+
         auth, self._tokens = build_auth(
             self.config,
             asynchronous=True,
@@ -588,7 +424,7 @@ class AsyncCloudCX(_Core, AsyncResources):
             refresh_skew=refresh_skew,
             clock=_clock,
         )
-        connection = _Connection(
+        connection = Connection(
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -601,9 +437,13 @@ class AsyncCloudCX(_Core, AsyncResources):
         )
         self._connect(auth, connection.validated(httpx.AsyncClient), source=None)
 
-    def _connect(self, auth: httpx.Auth, connection: _Connection, source: Self | None) -> None:
+    def _connect(self, auth: httpx.Auth, connection: Connection, source: Self | None) -> None:
         """Open the httpx client, on `source`'s pools if given, and attach the resources."""
-        self._open_http(_AsyncClient, AsyncRetryTransport, auth, connection, source)
+        from ._http import AsyncHttpClient, SharedAuthenticatedClient
+        from ._transport import AsyncRetryTransport
+        from .resources._runner import AsyncRunner
+
+        self._open_http(AsyncHttpClient, AsyncRetryTransport, auth, connection, source)
         if self._tokens is not None and source is None:
             self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
@@ -633,6 +473,8 @@ class AsyncCloudCX(_Core, AsyncResources):
             ClientClosedError: the client is closed.
             AuthenticationError: the token request was refused.
         """
+        from ._deadline import call_scope
+
         tokens = _usable_tokens(self._tokens, self._http)
         with call_scope(self._http):
             return await tokens.aget()

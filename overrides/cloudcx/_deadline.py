@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from typing import cast
 
 import httpx
 
@@ -121,32 +122,60 @@ def remaining_time() -> float | None:
     return None if left is None or left > MAX_TIMEOUT else max(0.0, left)
 
 
-class call_scope:
-    """Open the bounds of one public call, or join the one already open.
-
-    `http` is the client's httpx client (its limits were recorded by `bind_limits`); `limits`
-    gives them directly. Sync and async code alike use it with a plain `with`: it only sets a
-    context variable, which each thread and each task holds on its own. (A class, not a
-    generator: it runs two or three times per call.)
-    """
+class _OpenedScope:
+    """The context of a call that opens the scope: set on entry, reset on exit."""
 
     __slots__ = ("_limits", "_reset")
 
-    def __init__(self, http: object = None, *, limits: CallLimits | None = None) -> None:
-        self._limits = limits or getattr(http, _LIMITS_ATTRIBUTE, None) or _DEFAULT_LIMITS
+    def __init__(self, limits: CallLimits) -> None:
+        self._limits = limits
         self._reset: Token[CallScope | None] | None = None
 
     def __enter__(self) -> CallScope:
-        scope = _SCOPE.get()
-        if scope is None:
-            scope = CallScope.start(self._limits)
-            self._reset = _SCOPE.set(scope)
+        scope = CallScope.start(self._limits)
+        self._reset = _SCOPE.set(scope)
         return scope
 
     def __exit__(self, *exc_info: object) -> None:
         if self._reset is not None:
             _SCOPE.reset(self._reset)
             self._reset = None
+
+
+class _JoinedScope:
+    """The context of a send inside a call whose scope is open: it changes nothing.
+
+    One instance serves every thread and task: it holds no state, and the scope it returns is
+    the context variable's, which each thread and task holds on its own.
+    """
+
+    __slots__ = ()
+
+    def __enter__(self) -> CallScope:
+        # Handed out only while a scope is open in this thread or task (`call_scope`).
+        return cast(CallScope, _SCOPE.get())
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_JOINED = _JoinedScope()
+
+
+def call_scope(
+    http: object = None, *, limits: CallLimits | None = None
+) -> _OpenedScope | _JoinedScope:
+    """Open the bounds of one public call, or join the one already open (used in a `with`).
+
+    `http` is the client's httpx client (its limits were recorded by `bind_limits`); `limits`
+    gives them directly. Sync and async code alike use it with a plain `with`: it only sets a
+    context variable, which each thread and each task holds on its own. The scope is opened
+    once per public call; the nested sends of that call (the client's `send`, the retry
+    transport, the token request) join it at the cost of one context variable read.
+    """
+    if _SCOPE.get() is not None:
+        return _JOINED
+    return _OpenedScope(limits or getattr(http, _LIMITS_ATTRIBUTE, None) or _DEFAULT_LIMITS)
 
 
 def _too_large(response: httpx.Response, cap: int) -> InvalidResponseError:
@@ -252,6 +281,9 @@ async def aread_capped(response: httpx.Response, cap: int | None = None) -> None
 
 def attempt_budget(timeouts: Mapping[str, object]) -> float | None:
     """How long one attempt may last: the longest of its timeouts (None: no limit)."""
-    values = [value for value in timeouts.values() if isinstance(value, (int, float))]
-    finite = [float(value) for value in values if math.isfinite(value)]
-    return max(finite) if finite else None
+    finite = [
+        float(value)
+        for value in timeouts.values()
+        if isinstance(value, int | float) and math.isfinite(value)
+    ]
+    return max(finite, default=None)

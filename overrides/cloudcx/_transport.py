@@ -275,13 +275,15 @@ class _Attempts:
         self.attempt_started = self.policy.clock()
 
     def _shrink_timeouts(self) -> None:
-        timeouts = self.request.extensions.get("timeout")
-        if not isinstance(timeouts, dict):
+        extensions = self.request.extensions
+        if not isinstance(extensions.get("timeout"), dict):
             self.scope.begin_attempt(None)
             return
         # The auth flow resends this very request object after a 401, for a new series of
         # attempts: shrink from the caller's timeouts, remembered once, not from the last shrunk.
-        timeouts = self.request.extensions.setdefault(BASE_TIMEOUT_EXTENSION, dict(timeouts))
+        timeouts = extensions.get(BASE_TIMEOUT_EXTENSION)
+        if timeouts is None:
+            timeouts = extensions[BASE_TIMEOUT_EXTENSION] = dict(extensions["timeout"])
         # The whole attempt (headers and body) ends within its longest timeout: the network
         # layer enforces it (`DeadlineBackend`).
         self.scope.begin_attempt(attempt_budget(timeouts))
@@ -289,10 +291,13 @@ class _Attempts:
         if remaining is None:
             return
         left = max(0.001, remaining)
+        if all(value is not None and value <= left for value in timeouts.values()):
+            extensions["timeout"] = timeouts  # the usual case: every phase fits as it is
+            return
         # A phase without a limit gets what is left of the deadline, unless that is beyond what
         # a socket's timer takes (it overflows on a deadline of 1e12 s).
         unlimited = left if left <= MAX_TIMEOUT else None
-        self.request.extensions["timeout"] = {
+        extensions["timeout"] = {
             name: unlimited if value is None else min(value, left)
             for name, value in timeouts.items()
         }

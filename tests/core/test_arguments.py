@@ -12,9 +12,11 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cloudcx import ConfigurationError
-from cloudcx.resources._runner import check_argument
+from cloudcx.resources._runner import _plain_fit, _wire_value, check_argument
 from cloudcx_openapi.operations import Parameter
 
 BASE = Parameter(
@@ -116,3 +118,58 @@ def test_a_secret_value_is_never_quoted_or_chained(changes: dict[str, Any], valu
     assert "hunter2" not in str(caught.value)
     assert caught.value.__cause__ is None
     assert caught.value.__context__ is None or caught.value.__suppress_context__
+
+
+_SHAPES = [
+    {},
+    {"min_length": 2, "max_length": 5},
+    {"format": "uuid"},
+    {"enum": ("a", "b")},
+    {"json_type": "integer"},
+    {"json_type": "integer", "minimum": 1, "maximum": 100},
+    {"json_type": "integer", "format": "int32", "minimum": 1},
+    {"json_type": "integer", "format": "int64", "maximum": 2.5},
+    {"json_type": "number", "minimum": 0},
+    {"json_type": "boolean"},
+    {"json_type": "array", "max_length": 2},
+]
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    st.uuids(),
+    st.lists(st.text(max_size=2), max_size=3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(shape=st.sampled_from(_SHAPES), value=_VALUES)
+def test_the_quick_test_passes_only_what_the_full_check_accepts_and_sends_unchanged(
+    shape: dict[str, Any], value: object
+) -> None:
+    # The runner skips the full check (and the wire conversion) for what the quick test passes.
+    record = parameter(**shape)
+    fits = _plain_fit(record)
+    if fits is None or not fits(value):
+        return
+    check_argument(record, value)
+    assert _wire_value(value, in_query=True) is value
+    assert value != ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "value"),
+    [
+        ({"json_type": "integer", "minimum": 1, "maximum": 100}, 25),
+        ({"json_type": "integer", "format": "int32"}, -(2**31)),
+        ({"max_length": 3}, "abc"),
+    ],
+)
+def test_the_usual_arguments_take_the_quick_test(changes: dict[str, Any], value: object) -> None:
+    # The property above would hold vacuously for a quick test that never passes anything.
+    fits = _plain_fit(parameter(**changes))
+    assert fits is not None
+    assert fits(value)

@@ -106,3 +106,26 @@ def test_the_fields_kept_out_of_repr_are_the_specs_passwords() -> None:
     assert hooks.secret_fields(yaml.safe_load((ROOT / "spec" / "cloudcx.yaml").read_text())) == (
         sorted(secrets)
     )
+
+
+def test_the_package_init_anchor_occurs_once_in_the_installed_stock_template() -> None:
+    stock = (hooks.STOCK_TEMPLATES / hooks.PACKAGE_INIT_TEMPLATE).read_text(encoding="utf-8")
+    for hook in hooks.PACKAGE_INIT_HOOKS:
+        assert stock.count(hook.anchor) == 1
+
+
+def test_a_stock_package_init_that_moved_under_its_anchor_stops_generation() -> None:
+    stock = (hooks.STOCK_TEMPLATES / hooks.PACKAGE_INIT_TEMPLATE).read_text(encoding="utf-8")
+    moved = stock.replace("from .client import", "from .client  import")
+    with pytest.raises(hooks.TemplateDrift, match=r"package_init\.py\.jinja"):
+        hooks.apply_hooks(moved, hooks.PACKAGE_INIT_HOOKS, name=hooks.PACKAGE_INIT_TEMPLATE)
+
+
+def test_the_generated_package_imports_its_client_on_first_use() -> None:
+    import cloudcx_openapi
+    import cloudcx_openapi.client
+
+    assert cloudcx_openapi.AuthenticatedClient is cloudcx_openapi.client.AuthenticatedClient
+    assert cloudcx_openapi.Client is cloudcx_openapi.client.Client
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = cloudcx_openapi.no_such_name

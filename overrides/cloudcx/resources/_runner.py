@@ -14,6 +14,7 @@ the transport.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
@@ -199,13 +200,45 @@ def _wire_value(value: object, *, in_query: bool = False) -> object:
     return value
 
 
+def _plain_fit(parameter: Parameter) -> Callable[[object], bool] | None:
+    """A quick test that passes only values `check_argument` accepts and sends as they are.
+
+    An `int` within the parameter's bounds, or a non-empty ASCII `str` within its lengths: the
+    usual arguments, which then skip the full check and `_wire_value`. Whatever it does not pass
+    (None, "", a bool, a UUID, a list, text to encode, an enum) takes the full check. None: the
+    parameter has no quick test.
+    """
+    if parameter.enum is not None:
+        return None
+    if parameter.json_type == "integer":
+        low, high = _FORMAT_RANGES.get(parameter.format or "", (-math.inf, math.inf))
+        if parameter.minimum is not None:
+            low = max(low, parameter.minimum)
+        if parameter.maximum is not None:
+            high = min(high, parameter.maximum)
+        return lambda value: type(value) is int and low <= value <= high
+    if parameter.json_type == "string":
+        shortest = max(1, parameter.min_length or 0)
+        longest = math.inf if parameter.max_length is None else parameter.max_length
+        return lambda value: (
+            type(value) is str and value.isascii() and shortest <= len(value) <= longest
+        )
+    return None
+
+
+if TYPE_CHECKING:
+    # Each parameter of one location, with its quick test.
+    _Checks = tuple[tuple[Parameter, Callable[[object], bool] | None], ...]
+
+
 def _checked(
-    parameters: tuple[Parameter, ...], arguments: Mapping[str, object]
+    checks: _Checks, arguments: Mapping[str, object]
 ) -> Iterator[tuple[Parameter, object]]:
     """Each parameter with its argument (None when not given), checked against the spec."""
-    for parameter in parameters:
+    for parameter, fits in checks:
         value = arguments.get(parameter.python_name)
-        check_argument(parameter, value)
+        if fits is None or not fits(value):
+            check_argument(parameter, value)
         yield parameter, value
 
 
@@ -222,8 +255,8 @@ class _Plan:
         self.operation = operation
         self.model = _model(operation.data_model)
         self.item_model = _model(operation.item_model)
-        self.parameters = {
-            where: tuple(p for p in operation.parameters if p.location == where)
+        self.parameters: dict[str, _Checks] = {
+            where: tuple((p, _plain_fit(p)) for p in operation.parameters if p.location == where)
             for where in ("path", "query", "body")
         }
         self.page_index = next(
@@ -238,7 +271,12 @@ class _Plan:
             text = str(_wire_value(value, in_query=True))
             path = path.replace("{" + parameter.name + "}", quote(text, safe=""))
         params: dict[str, Any] = {}
-        for parameter, value in _checked(self.parameters["query"], arguments):
+        for parameter, fits in self.parameters["query"]:
+            value = arguments.get(parameter.python_name)
+            if fits is not None and fits(value):
+                params[parameter.name] = value
+                continue
+            check_argument(parameter, value)
             if value is None or (value == "" and not parameter.required):
                 continue  # absent: the server's default applies
             params[parameter.name] = _wire_value(value, in_query=True)
@@ -294,7 +332,11 @@ def _release_stream(response: httpx.Response) -> None:
     collector runs, so a long walk piles up pages it no longer holds (encode/httpx#3733). Once
     the stream is closed nothing reads it again, and `response.content` keeps the body.
     """
-    response.stream = httpx.ByteStream(b"")
+    response.stream = _DRAINED
+
+
+# Every read response's stream: it holds no state, so one serves them all.
+_DRAINED = httpx.ByteStream(b"")
 
 
 class _Runner(Generic[HttpT]):
