@@ -12,8 +12,11 @@ typed error. The fast path therefore never decides what a body means; it only sk
 the common, exact body.
 
 A model the emitter cannot describe exactly (an optional property, a type other than string,
-integer, number, boolean, array or a named object) gets no fast decoder, nor does a model that
-nests it: its operations keep the tolerant path.
+integer, number, boolean, array or a named object, or any keyword that constrains a value other
+than those it translates: `enum` becomes a `Literal`, `minimum` a bound) gets no fast decoder, nor
+does a model that nests it: its operations keep the tolerant path. A keyword is refused unless it
+is known, because a constraint the fast path ignored would let it accept a body the tolerant
+decoder refuses.
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ from operation_table import (
 )
 
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+# Keywords that only describe (or that the emitter reads itself), per place; any other refuses.
+_NOTES = frozenset({"description", "example", "examples", "title", "deprecated", "externalDocs"})
+_PROPERTY_KEYWORDS = _NOTES | {"type", "nullable", "format", "items", "enum", "minimum"}
+_OBJECT_KEYWORDS = _NOTES | {"type", "nullable", "properties", "required"}
+# The formats the fast path checks (uuid, parsed in C) or that add no check on the wire.
+_FORMATS = {"string": {None, "uuid"}, "integer": {None, "int64"}}
 
 _HEADER = '''"""Fast decoders for the success envelopes, generated from the spec: NEVER edit by hand.
 
@@ -42,10 +51,12 @@ with the tolerant (or strict) decoder.
 """
 
 import gc
+import os
 import threading
+import time
 from collections.abc import Callable, Mapping
-from types import MappingProxyType, TracebackType
-from typing import Annotated, Any
+from types import MappingProxyType
+from typing import {typing}
 from uuid import UUID
 
 import msgspec
@@ -54,44 +65,86 @@ from .models import {imports}
 
 SUCCESS_CODE = "0000"
 _REFUSED = (msgspec.DecodeError, RecursionError)
+_PAUSE_LIMIT_BYTES = 4 * 2**20
+"""Larger bodies decode with the collector running: a pause stays a few tens of milliseconds."""
+_LONGEST_PAUSE = 1.0
+"""Seconds; a pause older than this outlived any decode of a bounded body, so it leaked."""
+_PAUSED_THRESHOLD = 1 << 30
+"""The youngest generation's threshold during a pause: no decode allocates that many objects."""
 
 
 class _CollectorPause:
-    """Pause the cyclic garbage collector while one body is decoded; thread-safe, nestable.
+    """Hold off automatic garbage collection while one body is decoded; thread- and fork-safe.
 
-    A page is built from a few tracked objects per item (the model, its UUID, its lists) that
-    all survive the build, so every collection the build triggers scans them and promotes
+    Why: a page is built from a few tracked objects per item (the model, its UUID, its lists)
+    that all survive the build, so every collection the build triggers scans them and promotes
     them to an older generation for nothing: about 0.3 ms for 1,000 users, a third of the
-    whole decode. The pause is bounded by the body (capped by `max_response_bytes` before it
-    gets here) and creates no cycles. Concurrent or nested decoders share one pause: the last
-    one out resumes the collector, and only if it was enabled when the first one came in.
+    whole decode.
+
+    How, and why it always heals. The pause raises the youngest generation's threshold to
+    `_PAUSED_THRESHOLD` instead of calling `gc.disable()`: the threshold itself says "paused by
+    us", so the application's own `gc.disable()`, `gc.enable()` or `gc.set_threshold()` made
+    during a pause is never undone (we restore the saved threshold only while ours is still
+    set), and a pause left behind by an exception at any point (Ctrl-C in a signal handler) is
+    recognised by the next one. Concurrent and nested decoders share one pause, counted by
+    `_depth`; the shared pause starts a round, and a pause older than `_LONGEST_PAUSE` (a leaked
+    depth, or overlapping decoders that would starve the collector) ends its round at the next
+    `begin`: the collector resumes and the late `end` calls of that round do nothing. Bodies over
+    `_PAUSE_LIMIT_BYTES` decode without a pause. The lock is reentrant, so a signal handler that
+    decodes on a thread inside `begin` or `end` does not deadlock, and a forked child starts
+    with a fresh lock and no pause (`os.register_at_fork`), whatever the parent's threads held.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._saved = gc.get_threshold()
         self._depth = 0
-        self._resume = False
+        self._since = 0.0
+        self._round = 0
 
-    def __enter__(self) -> None:
+    def begin(self, size: int) -> int | None:
+        """Pause for a body of `size` bytes: the token for `end`, or None when not paused."""
+        if size > _PAUSE_LIMIT_BYTES:
+            return None
         with self._lock:
-            if self._depth == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
+            now = time.monotonic()
+            if self._depth and now - self._since > _LONGEST_PAUSE:
+                self._end_round()
+                return None
+            if not self._depth:
+                current = gc.get_threshold()
+                if current[0] != _PAUSED_THRESHOLD:  # else a pause of ours left behind
+                    self._saved = current
+                self._since = now
+                gc.set_threshold(_PAUSED_THRESHOLD, *self._saved[1:])
             self._depth += 1
+            return self._round
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def end(self, token: int | None) -> None:
+        """End the pause `begin` returned `token` for (None: nothing to end)."""
+        if token is None:
+            return
         with self._lock:
-            self._depth -= 1
-            if self._depth == 0 and self._resume:
-                gc.enable()
+            if token == self._round:
+                self._depth -= 1
+                if not self._depth:
+                    self._end_round()
+
+    def _end_round(self) -> None:
+        self._round += 1
+        self._depth = 0
+        if gc.get_threshold()[0] == _PAUSED_THRESHOLD:
+            gc.set_threshold(*self._saved)
+
+    def reset(self) -> None:
+        """Forget every pause and resume the collector: in a forked child, whose one thread holds
+        none, and with a fresh lock, as the parent's may have been held by another thread."""
+        self._lock = threading.RLock()
+        self._end_round()
 
 
-_COLLECTOR_PAUSED = _CollectorPause()
+_COLLECTOR = _CollectorPause()
+os.register_at_fork(after_in_child=_COLLECTOR.reset)
 
 '''
 
@@ -115,6 +168,8 @@ class _Emitter:
         # Schema name -> the expression that builds its public model from `{source}`.
         self.constructors: dict[str, str] = {}
         self.refused: set[str] = set()
+        # Schema names whose builder function is called (the others are built inline).
+        self.called: set[str] = set()
 
     def field_type(self, schema: Any) -> tuple[str, str | None]:
         """The struct annotation of a property, and the schema name it nests (if any)."""
@@ -125,19 +180,28 @@ class _Emitter:
         if ref is not None and kind == "object":
             if not self.model(ref):
                 raise _Unsupported(f"nests {ref}")
-            annotation, nested = f"_{_class(ref)}", ref
+            return f"_{_class(ref)}" + (" | None" if nullable else ""), ref
+        _known_keywords(resolved, _PROPERTY_KEYWORDS)
+        if resolved.get("format") not in _FORMATS.get(kind, {None}):
+            raise _Unsupported(f"format {resolved.get('format')!r}")
+        if "minimum" in resolved and kind not in ("integer", "number"):
+            raise _Unsupported(f"minimum on {kind!r}")
+        if "enum" in resolved:
+            annotation = _literal(resolved["enum"], kind)
         elif kind == "array":
             items = resolved.get("items", {})
             item, nested = self.field_type(items)
             if nested is not None and _ref_name(items) is None:
                 raise _Unsupported("objects nested deeper than an array's items")
             annotation = f"list[{item}]"
-        elif kind in _SCALARS and not (kind == "string" and resolved.get("format") not in (None, "uuid")):
+        elif kind in _SCALARS:
             annotation = "UUID" if resolved.get("format") == "uuid" else _SCALARS[kind]
-            if kind in ("integer", "number") and isinstance(resolved.get("minimum"), int | float):
-                annotation = f"Annotated[{annotation}, msgspec.Meta(ge={resolved['minimum']!r})]"
         else:
             raise _Unsupported(f"type {kind!r}")
+        if "minimum" in resolved:
+            if not isinstance(resolved["minimum"], int | float) or "enum" in resolved:
+                raise _Unsupported("a minimum other than a number alone")
+            annotation = f"Annotated[{annotation}, msgspec.Meta(ge={resolved['minimum']!r})]"
         if nullable:
             annotation = f"{annotation} | None"
         return annotation, nested
@@ -160,6 +224,7 @@ class _Emitter:
 
     def _model_source(self, name: str) -> str:
         schema = _resolve(self.spec, self.schemas[name])
+        _known_keywords(schema, _OBJECT_KEYWORDS)
         properties: Mapping[str, Any] = schema.get("properties", {})
         required = list(schema.get("required", []))
         if set(required) != set(properties):
@@ -179,6 +244,7 @@ class _Emitter:
                     # Built inline, not through the item's function: one call less per item.
                     value = f"[{self.constructors[nested].format(source='item')} for item in {value}]"
                 else:
+                    self.called.add(nested)
                     value = f"_{_class(nested)}_model({value})"
                 if nullable:
                     value = f"None if {{source}}.{python} is None else {value}"
@@ -186,13 +252,31 @@ class _Emitter:
         if not required:
             lines.append("    pass")
         self.constructors[name] = f"{class_name}({', '.join(arguments)})"
-        lines += [
-            "",
-            "",
-            f"def _{class_name}_model(source: _{class_name}) -> {class_name}:",
-            f"    return {self.constructors[name].format(source='source')}",
-        ]
         return "\n".join(lines)
+
+    def builder(self, name: str) -> str:
+        """The function that builds the public model of schema `name` from its struct."""
+        class_name = _class(name)
+        return (
+            f"def _{class_name}_model(source: _{class_name}) -> {class_name}:\n"
+            f"    return {self.constructors[name].format(source='source')}"
+        )
+
+
+def _known_keywords(schema: Mapping[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(key for key in schema if key not in known and not key.startswith("x-"))
+    if unknown:
+        raise _Unsupported(f"keywords {unknown}")
+
+
+def _literal(values: Any, kind: str) -> str:
+    """`Literal[...]` of an enum's values: the same values the generated model's type lists."""
+    python = {"string": str, "integer": int}.get(kind)
+    if python is None or not isinstance(values, list) or not values:
+        raise _Unsupported(f"an enum of {kind!r}")
+    if any(type(value) is not python for value in values):
+        raise _Unsupported("an enum value of another type")
+    return f"Literal[{', '.join(repr(value) for value in values)}]"
 
 
 def _envelope_decoder(class_name: str) -> str:
@@ -205,14 +289,17 @@ _DECODE_{class_name.upper()} = msgspec.json.Decoder(_{class_name}Envelope).decod
 
 
 def _decode_{class_name}(content: bytes) -> {class_name} | None:
-    with _COLLECTOR_PAUSED:
-        try:
-            envelope = _DECODE_{class_name.upper()}(content)
-        except _REFUSED:
-            return None
+    pause = _COLLECTOR.begin(len(content))
+    try:
+        envelope = _DECODE_{class_name.upper()}(content)
+    except _REFUSED:
+        return None
+    else:
         if envelope.code != SUCCESS_CODE:
             return None
-        return _{class_name}_model(envelope.data)"""
+        return _{class_name}_model(envelope.data)
+    finally:
+        _COLLECTOR.end(pause)"""
 
 
 def render_fast_path(spec: Mapping[str, Any], operations: Iterable[OperationInfo]) -> str:
@@ -220,10 +307,16 @@ def render_fast_path(spec: Mapping[str, Any], operations: Iterable[OperationInfo
     emitter = _Emitter(spec)
     data_models = sorted({op.data_model for op in operations if op.data_model in emitter.by_class})
     fast = [model for model in data_models if emitter.model(emitter.by_class[model])]
+    emitter.called.update(emitter.by_class[model] for model in fast)
     imports = sorted({_class(name) for name in emitter.structs})
     header = _HEADER if imports else _HEADER.replace("from .models import {imports}\n\n", "")
-    parts = [header.format(imports=", ".join(imports))]
-    parts += [f"{source}\n\n\n" for source in emitter.structs.values()]
+    structs = "".join(emitter.structs.values())
+    typing = ["Annotated"] * ("Annotated[" in structs) + ["Any"] + ["Literal"] * ("Literal[" in structs)
+    parts = [header.format(imports=", ".join(imports), typing=", ".join(typing))]
+    for name, source in emitter.structs.items():
+        parts.append(f"{source}\n\n\n")
+        if name in emitter.called:
+            parts.append(f"{emitter.builder(name)}\n\n\n")
     parts += [f"{_envelope_decoder(model)}\n\n\n" for model in fast]
     entries = "".join(f"        {model}: _decode_{model},\n" for model in fast)
     parts.append(

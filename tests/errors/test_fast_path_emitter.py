@@ -1,29 +1,39 @@
 """The fast-path emitter (generator/fast_path.py) describes a model exactly, or not at all.
 
-A model with an optional property, or a type the emitter cannot check in C, gets no fast
-decoder, nor does a model that nests it: its operations keep the tolerant decoder.
+A model with an optional property, a type the emitter cannot check in C, or a constraint
+keyword it does not translate, gets no fast decoder, nor does a model that nests it: its
+operations keep the tolerant decoder. An `enum` becomes a `Literal`: the grown spec's decoder is
+run (over stand-in models) to show it refuses a value the enum does not list. Every builder
+function it writes is called.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib.util
+import json
+import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import pytest
 
 from tests.support.tools import ROOT
 
 
-def _load(name: str) -> ModuleType:
-    """An emitter of the generator (scripts beside regenerate.py, not installed modules)."""
+def _load(name: str, folder: Path = ROOT / "generator") -> ModuleType:
+    """A module from a file: an emitter of the generator (scripts beside regenerate.py, not
+    installed modules), or a rendered fast path."""
     if name in sys.modules:
         return sys.modules[name]
-    found = importlib.util.spec_from_file_location(name, ROOT / "generator" / f"{name}.py")
+    found = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
     assert found is not None
     assert found.loader is not None
     module = importlib.util.module_from_spec(found)
-    sys.modules[name] = module  # dataclasses look their module up
+    sys.modules[name] = module  # dataclasses and msgspec look their module up
     found.loader.exec_module(module)
     return module
 
@@ -59,3 +69,76 @@ def test_a_type_it_cannot_check_in_c_leaves_its_operation_on_the_usual_path() ->
     spec = copy.deepcopy(SPEC)
     spec["components"]["schemas"]["User"]["properties"]["email"]["format"] = "date-time"
     assert "UserPage: _decode_UserPage" not in _render(spec)
+
+
+def _decoder(source: str, folder: Path) -> Callable[[bytes], object]:
+    """The page decoder of a rendered fast path, imported over stand-ins for the models."""
+    stand_ins = "class User:\n    def __init__(self, *fields: object) -> None:\n        pass\n\n\n"
+    path = folder / "grown_fast_path.py"
+    path.write_text(
+        source.replace("from .models import User, UserPage\n", f"{stand_ins}UserPage = User\n")
+    )
+    sys.modules.pop(path.stem, None)
+    module = _load(path.stem, folder)
+    decode: Callable[[bytes], object] = module._decode_UserPage
+    return decode
+
+
+def _page_with_status(status: str) -> bytes:
+    user = dict.fromkeys(("firstName", "lastName", "email", "phoneNumber", "uniqueCode"))
+    user |= {"id": "75d86d40-f7d9-4025-8a1c-8a868f918289", "loginCode": "a", "roles": []}
+    counts = dict.fromkeys(("totalPages", "totalElements", "size", "number", "numberOfElements"), 1)
+    data = {**counts, "content": [{**user, "status": status}]}
+    return json.dumps({"code": "0000", "data": data}).encode()
+
+
+def test_an_enum_becomes_a_literal_that_refuses_a_value_it_does_not_list(tmp_path: Path) -> None:
+    spec = copy.deepcopy(SPEC)
+    user = spec["components"]["schemas"]["User"]
+    user["properties"]["status"] = {"type": "string", "enum": ["Active", "Inactive"]}
+    user["required"].append("status")
+    source = _render(spec)
+    assert "status: Literal['Active', 'Inactive'] = msgspec.field(name='status')" in source
+    decode = _decoder(source, tmp_path)
+    assert decode(_page_with_status("Active")) is not None
+    assert decode(_page_with_status("Retired")) is None
+
+
+@pytest.mark.parametrize(
+    ("place", "keyword", "value"),
+    [
+        ("loginCode", "maxLength", 8),
+        ("loginCode", "pattern", "^[a-z]+$"),
+        ("loginCode", "const", "a"),
+        ("loginCode", "minimum", 0),
+        ("roles", "minItems", 1),
+        ("roles", "uniqueItems", True),
+        ("size", "maximum", 100),
+        ("size", "exclusiveMinimum", True),
+        ("size", "multipleOf", 5),
+        ("size", "format", "int32"),
+        ("size", "enum", [1, True]),
+        ("User", "additionalProperties", False),
+        ("User", "allOf", [{"type": "object"}]),
+    ],
+)
+def test_a_constraint_it_does_not_translate_leaves_its_operation_on_the_usual_path(
+    place: str, keyword: str, value: object
+) -> None:
+    spec = copy.deepcopy(SPEC)
+    schemas = spec["components"]["schemas"]
+    if place == "User":
+        schemas["User"][keyword] = value
+    elif place == "size":
+        schemas["UserPage"]["properties"]["size"][keyword] = value
+    else:
+        schemas["User"]["properties"][place][keyword] = value
+    assert "UserPage: _decode_UserPage" not in _render(spec)
+
+
+def test_every_builder_it_writes_is_called() -> None:
+    source = _render(SPEC)
+    builders = re.findall(r"^def (_\w+_model)\(", source, flags=re.MULTILINE)
+    assert builders == ["_UserPage_model"]  # each user is built inline in the page's builder
+    for builder in builders:
+        assert source.count(f"{builder}(") >= 2
