@@ -19,7 +19,12 @@ import httpx
 
 from cloudcx_openapi.resources import AsyncResources, SyncResources
 
-from ._config import DEFAULT_MAX_RESPONSE_BYTES, resolve_config
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    check_proxied_credentials,
+    resolve_config,
+    unproxied_origins,
+)
 from ._exceptions import ClientClosedError, ConfigurationError
 from ._version import __version__
 
@@ -123,6 +128,7 @@ class _Core:
         """Open the httpx client (`_http`), on `source`'s pools if given."""
         from ._http import open_http
 
+        check_proxied_credentials(self.config, connection.proxy)
         self._connection, self._auth = connection, auth
         self._http, self._pools = open_http(
             http_type,
@@ -133,6 +139,7 @@ class _Core:
             auth=auth,
             connection=connection,
             borrow=None if source is None else (source._pools, source._http),
+            unproxied=unproxied_origins(self.config),
         )
 
     def _copy(

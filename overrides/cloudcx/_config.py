@@ -37,6 +37,7 @@ __all__ = [
     "check_connection",
     "check_credential_url",
     "check_max_retries",
+    "check_proxied_credentials",
     "check_proxy",
     "check_retry_delays",
     "check_stored_token",
@@ -48,6 +49,7 @@ __all__ = [
     "resolve_config",
     "resolve_timeout",
     "same_origin",
+    "unproxied_origins",
 ]
 
 ENV_VARS: Mapping[str, str] = {
@@ -200,6 +202,42 @@ def check_credential_url(url: httpx.URL, *, allow_insecure_http: bool, setting: 
             f"{setting} uses plain http:// to {url.host}, which would send credentials "
             "unencrypted; use https://, or pass allow_insecure_http=True to opt in"
         )
+
+
+def _loopback_http(config: ClientConfig) -> list[httpx.URL]:
+    """The plain-http URLs the client sends credentials to that the loopback exemption lets by."""
+    urls = (httpx.URL(config.base_url), httpx.URL(config.token_url))
+    return [url for url in urls if url.scheme == "http" and is_loopback_host(url.host)]
+
+
+def check_proxied_credentials(config: ClientConfig, proxy: object) -> None:
+    """Refuse an explicit proxy on the way to a plain-http loopback URL, unless opted in.
+
+    Plain http:// is let by for loopback hosts because the traffic never leaves the machine;
+    through a proxy it would, credentials and all.
+    """
+    if proxy is None or config.allow_insecure_http:
+        return
+    for url in _loopback_http(config):
+        raise InsecureTransportError(
+            f"plain http:// to {url.host} through the proxy would send credentials unencrypted "
+            "to the proxy; use https://, no proxy, or pass allow_insecure_http=True to opt in"
+        )
+
+
+def unproxied_origins(config: ClientConfig) -> list[str]:
+    """The mount patterns (httpx) of the plain-http loopback origins, kept off proxies.
+
+    The environment's proxies (`HTTP_PROXY`) are bypassed for them, for the reason
+    `check_proxied_credentials` gives.
+    """
+    patterns: list[str] = []
+    if config.allow_insecure_http:  # plain http is opted into anywhere, proxies included
+        return patterns
+    for url in _loopback_http(config):
+        host = f"[{url.host}]" if ":" in url.host else url.host
+        patterns.append(f"http://{host}:{url.port or 80}")
+    return patterns
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -9,7 +9,7 @@ defining the client classes needs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
@@ -208,6 +208,7 @@ def open_http(
     auth: httpx.Auth,
     connection: Connection,
     borrow: tuple[Pools, HttpClient | AsyncHttpClient] | None,
+    unproxied: Collection[str] = (),
 ) -> tuple[HttpClient | AsyncHttpClient, Pools]:
     """An httpx client of `http_type` on new pools, or on `borrow`'s (pools, client)."""
     routes, pools = build_transport(
@@ -220,6 +221,7 @@ def open_http(
         trust_env=connection.trust_env,
         http_client=connection.http_client,
         borrow=None if borrow is None else borrow[0],
+        unproxied=unproxied,
     )
     http = http_type(
         base_url=base_url,

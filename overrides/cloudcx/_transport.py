@@ -33,7 +33,10 @@ URLs `HTTPS_PROXY`, either falls back on `ALL_PROXY`; a host that `NO_PROXY` nam
 reached directly; lower-case names are read too. httpx reads these only when it builds its own
 transport, and the clients hand it a retrying one, so they are read here the way httpx does. A
 proxy changes the route, not the target: the plain-`http://` refusal for hosts that are not
-loopback (`allow_insecure_http`) is decided on the API and token URLs all the same.
+loopback (`allow_insecure_http`) is decided on the API and token URLs all the same. Plain
+`http://` to loopback is let by only because it never leaves the machine, so without the
+opt-in it never takes a proxy: the environment's are bypassed for it, and an explicit one is
+refused (`_config.check_proxied_credentials`).
 
 Every attempt is logged at DEBUG (method, path, outcome, elapsed ms, attempt number) and every
 retry at INFO, on the `cloudcx` logger; the path only, never the query or a header.
@@ -707,9 +710,16 @@ _Retrying = TypeVar("_Retrying", RetryTransport, AsyncRetryTransport)
 
 
 def _own_networks(
-    kind: type[_Retrying], verify: Verify, proxy: ProxySetting | None, trust_env: bool
+    kind: type[_Retrying],
+    verify: Verify,
+    proxy: ProxySetting | None,
+    trust_env: bool,
+    unproxied: Collection[str],
 ) -> Pools:
-    """The client's own pools: through `proxy`, else per the environment's proxy variables."""
+    """The client's own pools: through `proxy`, else per the environment's proxy variables.
+
+    The `unproxied` URL patterns go direct whatever the environment says.
+    """
     context = build_ssl_context(verify)  # also for an `https://` proxy's own certificate
 
     def network(through: ProxySetting | None, where: str) -> Any:
@@ -731,6 +741,8 @@ def _own_networks(
         for pattern, url in environment_proxies().items():
             where = f"the environment's proxy for {pattern!r}"
             mounts[pattern] = None if url is None else network(url, where)
+        if mounts:
+            mounts.update(dict.fromkeys(unproxied))
     return Routes(network(None, "the direct route"), mounts)
 
 
@@ -745,6 +757,7 @@ def build_transport(
     trust_env: bool = True,
     http_client: httpx.Client | httpx.AsyncClient | None = None,
     borrow: Pools | None = None,
+    unproxied: Collection[str] = (),
 ) -> tuple[Routes[_Retrying], Pools]:
     """A client's transports, every route retrying, and the networks (pools) under them.
 
@@ -763,6 +776,7 @@ def build_transport(
         trust_env: Whether the environment's proxy variables are read when `proxy` is None.
         http_client: The caller's httpx client to send through (of `kind`'s flavour).
         borrow: The pools of the client a `with_options` copy is made from.
+        unproxied: URL patterns never routed through the environment's proxies.
 
     Returns:
         The retrying routes (httpx's `transport=` and `mounts=`), and the pools under them.
@@ -773,7 +787,7 @@ def build_transport(
         _bound_borrowed_client(http_client)
         pools = Routes(kind.borrowed.through(http_client), {})  # type: ignore[arg-type]
     else:
-        pools = _own_networks(kind, verify, proxy, trust_env)
+        pools = _own_networks(kind, verify, proxy, trust_env, unproxied)
 
     def retrying(pool: Any) -> _Retrying:
         # A copy's retry transport closes with the copy: the pool it borrows must stay open.

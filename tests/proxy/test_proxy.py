@@ -1,7 +1,10 @@
 """Proxies: the environment's (as httpx reads it), `proxy=`, and `trust_env=False`.
 
 Every test runs a forward proxy on 127.0.0.1 in front of the simulator and checks which
-requests went through it; API and token requests alike, retries included.
+requests went through it; API and token requests alike, retries included. The simulator
+speaks plain http on loopback, which is let by only because it never leaves the machine:
+through a proxy it would, so the clients routed through one opt in (`allow_insecure_http`),
+and the last tests show what happens without the opt-in.
 """
 
 from __future__ import annotations
@@ -21,13 +24,19 @@ from cloudcx import (
 )
 from cloudcx._transport import environment_proxies
 from cloudcx.testing import Fault, Simulator
-from tests.support.clients import credentials
+from tests.support.clients import Auth
+from tests.support.clients import credentials as direct_credentials
 from tests.support.clock import FakeClock
 from tests.support.foreign_server import foreign_server
 from tests.support.forward_proxy import ForwardProxy
 
 USERS = "/openapi/v2/user/page"
 TOKEN = "/oauth/token"
+
+
+def credentials(sim: Simulator, auth: Auth = "api_key") -> dict[str, Any]:
+    """A client's arguments for `sim`, opted into plain http through a proxy."""
+    return {**direct_credentials(sim, auth), "allow_insecure_http": True}
 
 
 def password_client(sim: Simulator, **overrides: Any) -> CloudCX:
@@ -263,6 +272,34 @@ def test_environment_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     with foreign_server() as proxy:
         monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
         # Port 9 (discard) on loopback: nothing listens, so only the proxy can answer.
-        with CloudCX(base_url="http://127.0.0.1:9", api_key=proxy.api_key, max_retries=0) as cx:
+        with CloudCX(
+            base_url="http://127.0.0.1:9",
+            api_key=proxy.api_key,
+            max_retries=0,
+            allow_insecure_http=True,
+        ) as cx:
             assert cx.users.list().total_elements == 26
         assert proxy.api_requests[0].headers["host"] == "127.0.0.1:9"
+
+
+# --- plain http to loopback never leaves the machine unless opted in ---------------------
+
+
+def test_the_environment_proxy_is_bypassed_for_plain_http_to_loopback(
+    sim: Simulator, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    with CloudCX(**direct_credentials(sim, "password"), max_retries=0) as cx:
+        assert cx.users.list().total_elements == 30
+    assert proxy.paths() == []  # the password form went straight to loopback
+    assert sim.token_requests == 1
+
+
+@pytest.mark.parametrize("client_type", [CloudCX, AsyncCloudCX])
+def test_an_explicit_proxy_to_plain_http_loopback_is_refused_without_the_opt_in(
+    sim: Simulator, proxy: ForwardProxy, client_type: type[CloudCX] | type[AsyncCloudCX]
+) -> None:
+    with pytest.raises(InsecureTransportError, match=r"allow_insecure_http=True") as caught:
+        client_type(**direct_credentials(sim, "password"), proxy=proxy.url)
+    assert sim.password not in str(caught.value)
+    assert proxy.paths() == []
