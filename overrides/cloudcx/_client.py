@@ -183,22 +183,23 @@ class CloudCX(_Core, SyncResources):
     to `base_url` + `/oauth/token`; given, it is the endpoint's full URL (one without a path is
     refused). `verify` takes `True` (default), a CA bundle path (`str` or `os.PathLike`) or an
     `ssl.SSLContext`; plain `http://` to a host that is not loopback needs
-    `allow_insecure_http=True`. The token policy is stated in full in `cloudcx._auth`.
+    `allow_insecure_http=True`. The README's "Tokens" section states the token policy in full.
 
     Failures: `timeout` (seconds, or an `httpx.Timeout`; default connect 5 s, read 30 s) can
     be overridden per call. Connection errors, timeouts and 408/429/502/503/504 are retried
     `max_retries` times (default 2) with full-jitter backoff, honouring `Retry-After`, for API
     and token requests alike; `retry_policy` (a `RetryPolicy`) shapes the waits and sets an
-    overall deadline. The policy is stated in full in `cloudcx._transport`. One attempt ends within
+    overall deadline (the README's "Retries and timeouts"). One attempt ends within
     its longest timeout however slowly the server sends, and one call (token request, API
     request and resend together) within `retry_policy.deadline` (120 s by default).
     `max_response_bytes` (default 32 MiB) caps each response body's decoded size: a larger one
-    raises `InvalidResponseError` as soon as the cap is passed. See `cloudcx._deadline`.
+    raises `InvalidResponseError` as soon as the cap is passed (the README's "Bounds").
 
     Proxies: `proxy` (a URL, or an `httpx.Proxy`) sends every request through that proxy. Without
     it, and with `trust_env` (default `True`), `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
     `NO_PROXY` are honoured as httpx honours them; `trust_env=False` ignores them. API and token
-    requests alike go through the proxy and the retry policy; see `cloudcx._transport`.
+    requests alike go through the proxy and the retry policy; plain `http://` to loopback takes
+    no proxy without `allow_insecure_http=True`.
 
     Resources: every operation of the spec is a typed method, `cx.<resource>.<method>(...)`
     (generated: `cloudcx_openapi.resources`), and `cx.<resource>.with_raw_response.<method>`

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import cloudcx
@@ -50,3 +52,19 @@ def test_type_checkers_see_the_same_names_as_the_runtime() -> None:
     declared = {(module, name) for module, names in cloudcx._EXPORTS.items() for name in names}
     assert seen == declared
     assert len(seen) == len(cloudcx.__all__) == 27
+
+
+def _public_docstrings() -> Iterator[tuple[str, str]]:
+    for name in cloudcx.__all__:
+        value = getattr(cloudcx, name)
+        if not (inspect.isclass(value) or inspect.isfunction(value)):
+            continue
+        yield f"cloudcx.{name}", inspect.getdoc(value) or ""
+        for member, attribute in vars(value).items() if inspect.isclass(value) else ():
+            if not member.startswith("_") and callable(attribute):
+                yield f"cloudcx.{name}.{member}", inspect.getdoc(attribute) or ""
+
+
+def test_public_docstrings_never_send_readers_to_private_modules() -> None:
+    found = {where for where, text in _public_docstrings() if re.search(r"cloudcx\._", text)}
+    assert not found
