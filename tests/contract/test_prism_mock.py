@@ -16,7 +16,7 @@ from cloudcx import AsyncCloudCX, CloudCX
 from tests.support.tools import SPEC, PrismServer, prism
 
 # Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 TOKEN_PATH = "/oauth/token"
 USERS_PATH = "/openapi/v2/user/page"

@@ -20,7 +20,7 @@ from cloudcx.testing import Fault, SimulatorProcess
 from tests.support.tools import SPEC, PrismServer, prism
 
 # Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 USERS = 60
 TOKEN_PATH = "/oauth/token"
