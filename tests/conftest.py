@@ -45,7 +45,17 @@ def make_sim() -> Iterator[SimFactory]:
 
 @pytest.fixture
 def sim(make_sim: SimFactory) -> Simulator:
+    """A simulator with 30 users, on an OS-chosen loopback port."""
     return make_sim()
+
+
+@pytest.fixture
+def sim_of_60_users(make_sim: SimFactory) -> Simulator:
+    """A simulator with 60 users: several pages at the default and at most tested page sizes.
+
+    The CLI, core and simulator tests count on these 60; their conftests name it `sim`.
+    """
+    return make_sim(users=60)
 
 
 def _is_loopback(host: object) -> bool:
