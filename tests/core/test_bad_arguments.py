@@ -1,6 +1,7 @@
-"""Careless callers (issue 10, class 5) and the smaller breaks (class 6): every bad argument or
-setting is a `ConfigurationError` naming the setting and never quoting the value; an async
-client used from a second event loop at once refuses instead of hanging.
+"""Bad arguments and settings: every bad argument or setting (client settings, RetryPolicy
+fields, call arguments, concurrency, a token, a token-store path) is a `ConfigurationError`
+naming the setting and never quoting the value; an async client used from a second event loop at
+once refuses instead of hanging.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Linear-time, bounded-depth parsing of everything from the server (issue 10, class 3).
+"""Linear-time, bounded-depth parsing of everything from the server and the token-store file.
 
 100 KB inputs: a WWW-Authenticate challenge, a JWT payload nested 50,000 deep, a body nested as
 deep, a token-store file nested as deep. Each ends with a typed outcome (never RecursionError);
