@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
+from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError
 from cloudcx._config import resolve_config
 from cloudcx.testing import Simulator
 
@@ -105,11 +105,6 @@ def test_incomplete_password_grant_names_what_is_missing() -> None:
 def test_malformed_base_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError, match="base_url"):
         CloudCX(base_url=url, api_key="k")
-
-
-def test_plain_http_to_a_remote_host_is_refused() -> None:
-    with pytest.raises(InsecureTransportError, match="allow_insecure_http=True"):
-        CloudCX(base_url="http://cx.example.net", api_key="k")
 
 
 def test_configuration_error_is_also_a_value_error() -> None:
