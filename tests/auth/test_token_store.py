@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from cloudcx import CloudCX, FileTokenStore, Secret, Token, TokenStore, token_store_key
+from cloudcx import (
+    CloudCX,
+    ConfigurationError,
+    FileTokenStore,
+    Secret,
+    Token,
+    TokenStore,
+    token_store_key,
+)
 from tests.support.clients import SimFactory, async_client, grant_kwargs, grant_types, sync_client
 from tests.support.hostile_server import Connection, hostile, password_settings, user_page
 
@@ -197,6 +205,11 @@ def test_an_unreadable_file_reads_as_empty(tmp_path: Path) -> None:
     path = tmp_path / "tokens.json"
     path.mkdir()  # a directory where the file should be: reading fails with an OSError
     assert FileTokenStore(path).load("k") is None
+
+
+def test_a_token_store_path_that_cannot_be_opened_is_refused_by_name() -> None:
+    with pytest.raises(ConfigurationError, match="path"):
+        FileTokenStore("/tmp/cloudcx\x00tokens.json")
 
 
 def test_default_path_follows_xdg_cache_home(
