@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from cloudcx.testing import Simulator
 from tests.support.clients import LogCapture, SimFactory
 from tests.support.clock import FakeClock
+from tests.support.grown_spec import generate_grown
 
 
 @pytest.fixture
@@ -41,6 +43,12 @@ def make_sim() -> Iterator[SimFactory]:
     yield make
     for sim in started:
         sim.stop()
+
+
+@pytest.fixture(scope="session")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package generated from the grown spec (tests/support/grown_spec.py), once per worker."""
+    return generate_grown(tmp_path_factory.mktemp("grown"))
 
 
 @pytest.fixture

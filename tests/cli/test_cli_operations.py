@@ -16,15 +16,11 @@ from cloudcx.cli._parser import build_parser
 from cloudcx.testing import Simulator
 from cloudcx_openapi.operations import Operation
 from tests.support.cli import Env, api_key_env, run_script
-from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
+from tests.support.grown_spec import QUEUE_ID, example_of
 
 # Slow: the module first generates a package from a grown spec.
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_grown(tmp_path_factory.mktemp("grown"))
+# One worker runs every test of the "grown" group, so the grown package is generated once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
 
 
 @pytest.fixture(scope="module")
