@@ -17,6 +17,8 @@ from cloudcx import (
     Secret,
     Token,
 )
+from cloudcx.testing import Simulator
+from tests.support.clients import credentials
 from tests.support.hostile_server import (
     PASSWORD,
     assert_no_secret,
@@ -101,6 +103,17 @@ def test_a_bad_call_argument_names_itself(arguments: dict[str, Any]) -> None:
     (name,) = arguments
     with CloudCX(**_BASE) as cx, pytest.raises(ConfigurationError, match=name):
         cx.users.list(**arguments)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"page_index": "1"}, {"page_index": 0}, {"page_size": 101}, {"keywords": 5}],
+)
+def test_bad_arguments_raise_configuration_errors(arguments: dict[str, object]) -> None:
+    with Simulator(users=3) as sim, CloudCX(**credentials(sim)) as cx:
+        with pytest.raises(ConfigurationError):
+            cx.users.list(**arguments)  # type: ignore[arg-type]
+        assert sim.api_requests == 0
 
 
 @pytest.mark.anyio

@@ -48,16 +48,6 @@ async def test_async_client_reads_the_environment(monkeypatch: pytest.MonkeyPatc
             assert (await cx.users.list()).total_elements == 4
 
 
-def test_explicit_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLOUDCX_BASE_URL", "https://from-env.example.net")
-    monkeypatch.setenv("CLOUDCX_API_KEY", "env-key")
-    config = resolve_config(base_url="https://explicit.example.net", api_key="explicit-key")
-    assert config.base_url == "https://explicit.example.net"
-    assert config.api_key is not None
-    assert config.api_key.get_secret_value() == "explicit-key"
-    assert config.token_url == "https://explicit.example.net/oauth/token"
-
-
 def test_token_url_from_the_environment_may_carry_a_port(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLOUDCX_TOKEN_URL", "https://cx.example.net:9001/oauth/token")
     config = resolve_config(
