@@ -14,7 +14,16 @@ from tests.conftest import _is_loopback
 
 
 @pytest.mark.parametrize(
-    "host", ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost", "LOCALHOST.", b"127.0.0.1"]
+    "host",
+    [
+        "127.0.0.1",
+        "127.8.9.10",
+        "::1",
+        "[::1]",
+        "localhost",
+        "LOCALHOST.",
+        pytest.param(b"127.0.0.1", id="bytes"),
+    ],
 )
 def test_loopback_hosts_pass_the_guard(host: str | bytes) -> None:
     assert _is_loopback(host)
