@@ -25,7 +25,7 @@ help:
 	@echo "make demo              start the bundled simulator and list users through the client"
 	@echo "make test              run the whole test suite"
 	@echo "make test-quick        the suite without the tests marked slow (the inner loop)"
-	@echo "make nox               the fast part of the suite on Python 3.11, 3.12 and 3.13"
+	@echo "make nox               all but the tools tests on Python 3.11, 3.12 and 3.13"
 	@echo "make check             lint, format check, mypy --strict, generated-code drift, spec validation"
 	@echo "make generate          regenerate generated/ from spec/cloudcx.yaml"
 	@echo "make bench             run the benchmarks (not part of make test); figures in bench/results/latest.json"
@@ -67,7 +67,7 @@ test: $(STAMP) $(NODE_STAMP)
 test-quick: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
-# The fast part of the suite on every supported Python (noxfile.py); `make nox NOX_ARGS=...`.
+# All but the `tools` tests on every supported Python (noxfile.py); `make nox NOX_ARGS=...`.
 nox: $(STAMP)
 	$(BIN)/nox $(NOX_ARGS)
 

@@ -1,7 +1,8 @@
 """The test suite on every supported Python: `make nox` (or `.venv/bin/nox`).
 
-`tests-3.11`, `tests-3.12` and `tests-3.13` run the fast part of the suite (`-m "not slow"`)
-in a venv of that Python holding the package (editable) and the `dev` dependency group; extra
+`tests-3.11`, `tests-3.12` and `tests-3.13` run the suite but for the tests that drive the
+Node, Prism, Java or Go tools (`-m "not tools"`: those check the spec, not the Python) in a
+venv of that Python holding the package (editable) and the `dev` dependency group; extra
 arguments after `--` go to pytest. The interpreters are found on PATH or under pyenv
 (`~/.pyenv/versions/3.X.*`); nox is told never to download one, since an interpreter fetched
 from outside the package registries is not to be had here, and a missing one must fail loudly.
@@ -42,9 +43,9 @@ os.environ["PATH"] = os.pathsep.join([*_pyenv_bins(), os.environ.get("PATH", "")
 
 @nox.session(python=SUPPORTED_PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The fast part of the suite on one Python; `-- ARGS` replaces the default pytest args."""
+    """The suite but the `tools` tests on one Python; `-- ARGS` replaces the default pytest args."""
     # `--group` needs pip >= 25.1; a new venv may come with an older one.
     session.install("--quiet", "--upgrade", "pip>=25.1")
     session.install("--quiet", "-e", ".", "--group", "dev")
-    args = session.posargs or ["-n", "auto", "--dist", "loadgroup", "-q", "-m", "not slow"]
+    args = session.posargs or ["-n", "auto", "--dist", "loadgroup", "-q", "-m", "not tools"]
     session.run("python", "-m", "pytest", *args)

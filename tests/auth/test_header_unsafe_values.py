@@ -38,6 +38,21 @@ def test_an_api_key_a_header_cannot_carry_is_refused_at_construction(
     assert sim.requests == []
 
 
+def test_api_key_with_a_newline_is_refused_without_leaking_it() -> None:
+    with foreign_server() as server:
+        try:
+            cx = CloudCX(base_url=server.base_url, api_key=server.api_key + "\n", max_retries=0)
+        except ConfigurationError as refused:
+            error: BaseException = refused
+        else:
+            with cx, pytest.raises(CloudCXError) as caught:
+                cx.users.list()
+            error = caught.value
+        chain = "".join(traceback.format_exception(error))
+        assert server.api_key not in chain
+        assert isinstance(error, ConfigurationError)
+
+
 def test_a_server_issued_token_a_header_cannot_carry_is_an_invalid_response() -> None:
     request = httpx.Request("POST", "https://cx.example.net/oauth/token")
     leaked = "eyJhbGciOi.secret-part\nX-Injected: 1"
@@ -78,18 +93,3 @@ def test_raise_send_failure_keeps_a_network_cause_but_drops_a_local_one() -> Non
     with pytest.raises(APIConnectionError) as remote:
         raise_send_failure(reset, request)
     assert remote.value.__cause__ is reset
-
-
-def test_api_key_with_a_newline_is_refused_without_leaking_it() -> None:
-    with foreign_server() as server:
-        try:
-            cx = CloudCX(base_url=server.base_url, api_key=server.api_key + "\n", max_retries=0)
-        except ConfigurationError as refused:
-            error: BaseException = refused
-        else:
-            with cx, pytest.raises(CloudCXError) as caught:
-                cx.users.list()
-            error = caught.value
-        chain = "".join(traceback.format_exception(error))
-        assert server.api_key not in chain
-        assert isinstance(error, ConfigurationError)

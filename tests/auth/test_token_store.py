@@ -7,13 +7,23 @@ import logging
 import os
 import stat
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from cloudcx import FileTokenStore, Secret, Token, TokenStore, token_store_key
+from cloudcx import (
+    CloudCX,
+    ConfigurationError,
+    FileTokenStore,
+    Secret,
+    Token,
+    TokenStore,
+    token_store_key,
+)
 from tests.support.clients import SimFactory, async_client, grant_kwargs, grant_types, sync_client
+from tests.support.hostile_server import Connection, hostile, password_settings, user_page
 
 
 def _token(access: str = "access-1", *, refresh: str | None = "refresh-1") -> Token:
@@ -148,10 +158,58 @@ def test_a_corrupt_file_reads_as_empty(
     assert store.load("k") == token
 
 
+# 100 KB token-store files nested as deep as they go, and dates at the ends of the calendar:
+# each reads as empty (no RecursionError, no OverflowError), and a fresh token is fetched.
+_SIZE = 100 * 1024
+_HOSTILE_STORES = {
+    "nested": b'{"version": 1, "tokens": ' + b"[" * _SIZE,
+    "nested object": b'{"a":' * (_SIZE // 5),
+    "year 1 east of UTC": None,
+    "year 9999 west of UTC": None,
+}
+
+
+def _hostile_store_file(tmp_path: Path, kind: str, key: str) -> Path:
+    path = tmp_path / "tokens.json"
+    content = _HOSTILE_STORES[kind]
+    if content is None:
+        when = "0001-01-01T00:00:00+05:00" if "east" in kind else "9999-12-31T23:59:59-05:00"
+        entry = {"access_token": "stored", "token_type": "Bearer", "expires_at": when}
+        content = json.dumps({"version": 1, "tokens": {key: entry}}).encode()
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("kind", _HOSTILE_STORES.keys())
+def test_a_hostile_token_store_file_reads_as_empty(tmp_path: Path, kind: str) -> None:
+    def handler(path: str, connection: Connection) -> None:
+        if path.startswith("/oauth/token"):
+            connection.respond_json({"access_token": "fresh", "token_type": "Bearer"})
+            return
+        connection.respond_json(user_page())
+
+    with hostile(handler) as server:
+        settings = password_settings(server)
+        with CloudCX(**settings) as probe:
+            key = probe._tokens._cache.store_key  # type: ignore[union-attr]
+        store = FileTokenStore(_hostile_store_file(tmp_path, kind, key))
+        started = time.perf_counter()
+        assert store.load(key) is None
+        elapsed = time.perf_counter() - started
+        with CloudCX(**settings, token_store=store) as cx:
+            assert cx.get_token().access_token.get_secret_value() == "fresh"
+    print(f"\n{kind} token store: read as empty in {elapsed * 1000:.1f} ms")
+
+
 def test_an_unreadable_file_reads_as_empty(tmp_path: Path) -> None:
     path = tmp_path / "tokens.json"
     path.mkdir()  # a directory where the file should be: reading fails with an OSError
     assert FileTokenStore(path).load("k") is None
+
+
+def test_a_token_store_path_that_cannot_be_opened_is_refused_by_name() -> None:
+    with pytest.raises(ConfigurationError, match="path"):
+        FileTokenStore("/tmp/cloudcx\x00tokens.json")
 
 
 def test_default_path_follows_xdg_cache_home(

@@ -12,9 +12,6 @@ from cloudcx.cli import main
 from cloudcx.testing import Simulator
 from tests.support.cli import Env, api_key_env, password_env, run
 
-# Slow: each test runs the `cloudcx` console script in a subprocess.
-pytestmark = pytest.mark.slow
-
 
 def _write(path: Path, text: str, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)

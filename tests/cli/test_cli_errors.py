@@ -10,9 +10,6 @@ from cloudcx.cli import main
 from cloudcx.testing import Fault, Simulator
 from tests.support.cli import Env, api_key_env, password_env, run
 
-# Slow: each test runs the `cloudcx` console script in a subprocess.
-pytestmark = pytest.mark.slow
-
 
 def _closed_port() -> int:
     with socket.socket() as probe:

@@ -15,16 +15,12 @@ import pytest
 from cloudcx.cli._parser import build_parser
 from cloudcx.testing import Simulator
 from cloudcx_openapi.operations import Operation
-from tests.support.cli import Env, api_key_env, run
-from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
+from tests.support.cli import Env, api_key_env, run_script
+from tests.support.grown_spec import QUEUE_ID, example_of
 
 # Slow: the module first generates a package from a grown spec.
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_grown(tmp_path_factory.mktemp("grown"))
+# One worker runs every test of the "grown" group, so the grown package is generated once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
 
 
 @pytest.fixture(scope="module")
@@ -102,24 +98,25 @@ def grown_sim(grown: Path) -> Iterator[Simulator]:
 
 
 def _grown_env(env: Env, sim: Simulator, grown: Path) -> dict[str, str]:
-    # The grown package first: its typed resources are what the command calls.
+    # The grown package first: its typed resources are what the command calls. It is found on
+    # PYTHONPATH, so these runs need the executable in a child process (`run_script`).
     return {**api_key_env(env, sim), "PYTHONPATH": os.pathsep.join([str(grown)])}
 
 
 def test_a_new_command_runs_end_to_end(env: Env, grown_sim: Simulator, grown: Path) -> None:
     environ = _grown_env(env, grown_sim, grown)
-    got = run(
+    got = run_script(
         ["call-queues", "get-call-queue", "--queue-id", QUEUE_ID, "--format", "json"], environ
     )
     assert got.returncode == 0, got.stderr
     example = example_of("/openapi/v2/call-queue/{queueId}", "get")
     assert isinstance(example, dict)
     assert json.loads(got.stdout) == example["data"]
-    listed = run(["call-queues", "list", "--all", "--format", "jsonl"], environ)
+    listed = run_script(["call-queues", "list", "--all", "--format", "jsonl"], environ)
     assert listed.returncode == 0, listed.stderr
     assert [json.loads(line)["id"] for line in listed.stdout.splitlines()] == [QUEUE_ID]
-    deleted = run(["call-queues", "delete-call-queue", "--queue-id", QUEUE_ID], environ)
+    deleted = run_script(["call-queues", "delete-call-queue", "--queue-id", QUEUE_ID], environ)
     assert (deleted.returncode, deleted.stdout) == (0, "")
-    refused = run(["call-queues", "list"], {**environ, "CLOUDCX_API_KEY": "wrong"})
+    refused = run_script(["call-queues", "list"], {**environ, "CLOUDCX_API_KEY": "wrong"})
     assert refused.returncode == 3
     assert "wrong" not in refused.stderr

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from cloudcx.testing import Simulator
 from tests.support.cli import Env, api_key_env, password_env, run
-
-# Slow: each test runs the `cloudcx` console script in a subprocess.
-pytestmark = pytest.mark.slow
 
 
 def test_token_is_described_and_masked(env: Env, sim: Simulator) -> None:

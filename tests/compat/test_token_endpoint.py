@@ -179,7 +179,7 @@ def test_refresh_grant_without_rotation_keeps_the_first_refresh_token() -> None:
 def test_expires_in_as_a_numeric_string_is_read_as_a_number() -> None:
     # RFC 6749 §5.1 makes expires_in a JSON number, but servers that send "3599" mean the same
     # thing: the token is used, and its lifetime is honoured (a non-numeric string is still
-    # refused; tests/auth/test_grants.py holds those cases).
+    # refused; tests/auth/test_token_answers.py holds those cases).
     with foreign_server(Quirks(expires_in_as_string=True)) as server, client(server) as cx:
         cx.users.list()
         cx.users.list()

@@ -13,7 +13,7 @@ import pytest
 from tests.support.tools import ROOT, SPEC, node_tool, run
 
 # A TypeScript build and a generated client per test (make test-quick skips them).
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 RUNNER = ROOT / "interop" / "run.py"
 CACHE = ROOT / "build" / "interop"

@@ -18,7 +18,7 @@ from tests.support.grown_spec import GROWN_PATH, write_grown_spec
 from tests.support.tools import ROOT, SPEC, node_tool, run
 
 # Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 SCRIPT = ROOT / "docs" / "postman.cjs"
 VARIABLES = ["baseUrl", "tokenUrl", "clientId", "clientSecret", "username", "password", "apiKey"]

@@ -16,7 +16,8 @@ from cloudcx import AsyncCloudCX, CloudCX
 from tests.support.tools import SPEC, PrismServer, prism
 
 # Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
-pytestmark = pytest.mark.slow
+# One worker per module, so that its server is started once.
+pytestmark = [pytest.mark.slow, pytest.mark.tools, pytest.mark.xdist_group("prism_mock")]
 
 TOKEN_PATH = "/oauth/token"
 USERS_PATH = "/openapi/v2/user/page"

@@ -20,7 +20,8 @@ from cloudcx.testing import Fault, SimulatorProcess
 from tests.support.tools import SPEC, PrismServer, prism
 
 # Slow: each test runs a Node tool (Prism, newman, openapi-to-postmanv2) against the spec.
-pytestmark = pytest.mark.slow
+# One worker per module, so that its server is started once.
+pytestmark = [pytest.mark.slow, pytest.mark.tools, pytest.mark.xdist_group("prism_proxy")]
 
 USERS = 60
 TOKEN_PATH = "/oauth/token"

@@ -25,7 +25,8 @@ from cloudcx.testing import Fault, SimulatorProcess
 from tests.support.tools import SPEC, python_tool, run
 
 # Property-based runs over HTTP: the longest tests of the suite (make test-quick skips them).
-pytestmark = pytest.mark.slow
+# One worker per module, so that its server is started once.
+pytestmark = [pytest.mark.slow, pytest.mark.tools, pytest.mark.xdist_group("schemathesis")]
 
 SEED = 20261125
 MAX_EXAMPLES = 100

@@ -1,16 +1,7 @@
-"""Fixtures for the pipeline's end-to-end tests: a simulator per test."""
+"""Fixtures for the pipeline's end-to-end tests: a simulator of 60 users per test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from tests.conftest import sim_of_60_users as sim
 
-import pytest
-
-from cloudcx.testing import Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    """A fresh simulator on an OS-chosen loopback port."""
-    with Simulator(users=60) as simulator:
-        yield simulator
+__all__ = ["sim"]

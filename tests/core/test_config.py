@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError, InsecureTransportError
+from cloudcx import AsyncCloudCX, CloudCX, ConfigurationError
 from cloudcx._config import resolve_config
 from cloudcx.testing import Simulator
 
@@ -46,16 +46,6 @@ async def test_async_client_reads_the_environment(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("CLOUDCX_API_KEY", sim.api_key)
         async with AsyncCloudCX() as cx:
             assert (await cx.users.list()).total_elements == 4
-
-
-def test_explicit_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLOUDCX_BASE_URL", "https://from-env.example.net")
-    monkeypatch.setenv("CLOUDCX_API_KEY", "env-key")
-    config = resolve_config(base_url="https://explicit.example.net", api_key="explicit-key")
-    assert config.base_url == "https://explicit.example.net"
-    assert config.api_key is not None
-    assert config.api_key.get_secret_value() == "explicit-key"
-    assert config.token_url == "https://explicit.example.net/oauth/token"
 
 
 def test_token_url_from_the_environment_may_carry_a_port(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,11 +95,6 @@ def test_incomplete_password_grant_names_what_is_missing() -> None:
 def test_malformed_base_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError, match="base_url"):
         CloudCX(base_url=url, api_key="k")
-
-
-def test_plain_http_to_a_remote_host_is_refused() -> None:
-    with pytest.raises(InsecureTransportError, match="allow_insecure_http=True"):
-        CloudCX(base_url="http://cx.example.net", api_key="k")
 
 
 def test_configuration_error_is_also_a_value_error() -> None:

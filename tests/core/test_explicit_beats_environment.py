@@ -17,6 +17,16 @@ GRANT_ENV = {
 }
 
 
+def test_explicit_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDCX_BASE_URL", "https://from-env.example.net")
+    monkeypatch.setenv("CLOUDCX_API_KEY", "env-key")
+    config = resolve_config(base_url="https://explicit.example.net", api_key="explicit-key")
+    assert config.base_url == "https://explicit.example.net"
+    assert config.api_key is not None
+    assert config.api_key.get_secret_value() == "explicit-key"
+    assert config.token_url == "https://explicit.example.net/oauth/token"
+
+
 def test_an_explicit_api_key_sets_aside_the_password_grant_environment() -> None:
     config = resolve_config(base_url=BASE, api_key="cxk_explicit", environ=GRANT_ENV)
     assert config.auth_mode == "api_key"

@@ -1,6 +1,6 @@
 """Call every operation the growth test adds, sync and async, against a loopback server.
 
-Run by `test_growth.py` as a script, in a subprocess whose `PYTHONPATH` puts the regenerated
+Run by `test_new_operations.py` as a script, in a subprocess whose `PYTHONPATH` puts the regenerated
 copy of the project first: `cloudcx.call_queues` and `cloudcx.users.get` exist only there, so
 the clients are typed `Any` here. The server below is not the simulator: a few lines of
 `http.server` that answer the new operations as a CloudCX server would (envelopes, a 404, an

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import Distributions, run
+from tests.support.packaging import Distributions, run
 from tests.support.tools import ROOT
 
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")

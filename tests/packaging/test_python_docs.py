@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import run
+from tests.support.packaging import run
 from tests.support.tools import ROOT
 
 # Slow: pdoc builds the whole reference.

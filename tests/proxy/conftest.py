@@ -1,4 +1,4 @@
-"""Fixtures for the proxy tests: the retry tests' simulator, and a proxy."""
+"""Fixtures for the proxy tests: a clean proxy environment, and a proxy."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.retries.conftest import sim
 from tests.support.forward_proxy import ForwardProxy, forward_proxy
 
-__all__ = ["clean_environment", "proxy", "sim"]
+__all__ = ["clean_environment", "proxy"]
 
 _VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+from typing import Any
 
 import httpx
 import pytest
@@ -128,3 +129,17 @@ def test_a_broken_connection_is_resent_only_when_that_is_safe() -> None:
         with pytest.raises(httpx.ConnectError):
             http.post("http://cx.test/other")
         assert len(sent) == 3
+
+
+_POLICY_CASES = {
+    "deadline 10**400": {"deadline": 10**400},
+    "base_delay 10**5000": {"base_delay": 10**5000},
+    "max_delay -10**400": {"max_delay": -(10**400)},
+}
+
+
+@pytest.mark.parametrize("settings", _POLICY_CASES.values(), ids=_POLICY_CASES.keys())
+def test_a_bad_retry_policy_names_its_field(settings: dict[str, Any]) -> None:
+    (name,) = settings
+    with pytest.raises(ConfigurationError, match=f"RetryPolicy.{name}"):
+        RetryPolicy(**settings)

@@ -113,7 +113,7 @@ def test_a_timeout_of_none_phases_is_accepted(sim: Simulator) -> None:
 def _resend_after_a_401(sim: Simulator, clock: FakeClock) -> tuple[dict[str, Any], list[object]]:
     """Arrange a 503 whose Retry-After uses up most of the deadline, then a 401, then slow
     answers: the resend after the token renewal belongs to the same call, so it gets only what
-    is left of the call's deadline (issue 10: one deadline across all attempts of a call)."""
+    is left of the call's deadline (one deadline across all attempts of a call)."""
     tokens: list[object] = []
 
     def on_token(token: object) -> None:

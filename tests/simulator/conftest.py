@@ -8,17 +8,17 @@ from typing import Any
 import httpx
 import pytest
 
-from cloudcx.testing import Simulator, SimulatorProcess
+from cloudcx.testing import Simulator
+from tests.conftest import sim_of_60_users as sim
+from tests.support.simulator_http import (
+    USERS_PATH,
+    AnySimulator,
+    PageFetcher,
+    TokenRequester,
+    password_form,
+)
 
-USERS_PATH = "/openapi/v2/user/page"
-
-#: Either kind of simulator: the helpers work with both.
-AnySimulator = Simulator | SimulatorProcess
-
-#: Sends a password-grant token request; keyword arguments override or (with None) drop fields.
-TokenRequester = Callable[..., httpx.Response]
-#: Fetches one user page with the given bearer token and query parameters.
-PageFetcher = Callable[..., httpx.Response]
+__all__ = ["access_token", "client", "get_page", "request_token", "sim"]
 
 
 @pytest.fixture
@@ -26,24 +26,6 @@ def client() -> Iterator[httpx.Client]:
     # trust_env=False: a proxy set in the environment must not intercept loopback traffic.
     with httpx.Client(trust_env=False, timeout=10) as http:
         yield http
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(users=60) as simulator:
-        yield simulator
-
-
-def password_form(sim: AnySimulator, **overrides: str | None) -> dict[str, str]:
-    form: dict[str, str | None] = {
-        "grant_type": "password",
-        "client_id": sim.client_id,
-        "client_secret": sim.client_secret,
-        "username": sim.username,
-        "password": sim.password,
-    }
-    form.update(overrides)
-    return {name: value for name, value in form.items() if value is not None}
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from cloudcx.testing import RecordedRequest, Simulator
-
-from .conftest import PageFetcher, TokenRequester, password_form
+from tests.support.simulator_http import PageFetcher, TokenRequester, password_form
 
 
 def test_counters_and_request_log(

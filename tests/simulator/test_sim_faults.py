@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from cloudcx.testing import Fault, Simulator
-
-from .conftest import PageFetcher, TokenRequester
+from tests.support.simulator_http import PageFetcher, TokenRequester
 
 
 def test_status_fault_on_users(sim: Simulator, get_page: PageFetcher) -> None:

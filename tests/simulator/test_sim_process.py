@@ -17,8 +17,7 @@ import pytest
 
 from cloudcx.testing import Fault, SimulatorProcess, build_parser, main, serve
 from cloudcx.testing._process import _child_env
-
-from .conftest import PageFetcher, TokenRequester
+from tests.support.simulator_http import PageFetcher, TokenRequester
 
 # Slow: each test starts the simulator in its own process.
 pytestmark = pytest.mark.slow

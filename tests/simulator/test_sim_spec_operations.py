@@ -11,17 +11,13 @@ import httpx
 import pytest
 
 from cloudcx.testing import Simulator
-from tests.support.grown_spec import QUEUE_ID, example_of, generate_grown
+from tests.support.grown_spec import QUEUE_ID, example_of
 
 # Slow: the module first generates a package from a grown spec.
-pytestmark = pytest.mark.slow
+# One worker runs every test of the "grown" group, so the grown package is generated once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
 
 QUEUES = "/openapi/v2/call-queue"
-
-
-@pytest.fixture(scope="module")
-def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_grown(tmp_path_factory.mktemp("grown"))
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ from cloudcx.testing import (
     DEMO_USERNAME,
     Simulator,
 )
-
-from .conftest import PageFetcher, TokenRequester, password_form
+from tests.support.simulator_http import PageFetcher, TokenRequester, password_form
 
 
 def jwt_claims(token: str) -> dict[str, Any]:

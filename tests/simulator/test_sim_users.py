@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from cloudcx.testing import DEMO_API_KEY, Simulator
-
-from .conftest import PageFetcher
+from tests.support.simulator_http import PageFetcher
 
 SEED_USER = {
     "id": "75d86d40-f7d9-4025-8a1c-8a868f918289",

@@ -13,7 +13,7 @@ from tests.support.grown_spec import GROWN_PATH, write_grown_spec
 from tests.support.tools import ROOT, SPEC, node_tool, run
 
 # Slow: each test builds the Redocly reference with Node.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 
 def test_the_reference_builds_offline_with_operations_schemas_and_examples(

@@ -15,7 +15,7 @@ import pytest
 from tests.support.tools import ROOT, SPEC, node_tool, run
 
 # Slow: each test runs the Node linters (Redocly, Spectral) on the spec.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.tools]
 
 
 def redocly_problems(spec: Path) -> list[dict[str, Any]]:

@@ -1,22 +1,29 @@
-"""Running the real `cloudcx` executable: piped or under a pseudo-terminal, in a clean environment.
+"""Running the `cloudcx` command line, in a clean environment.
 
-Every run gets a fresh environment: no `CLOUDCX_*` variable, proxy or config of the developer's
-leaks in, and the config and cache directories are temporary.
+`run` calls `cloudcx.cli.main(argv)` in this process with piped-like (non-terminal) streams: the
+cheap way for tests about what the command does. `run_script` and `run_in_terminal` start the
+real console script in a child process, for tests about the executable itself, signals, pipes
+and terminals. Every run gets a fresh environment: no `CLOUDCX_*` variable, proxy or config of
+the developer's leaks in, and the config and cache directories are temporary.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import re
 import select
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from cloudcx.cli import main
 from cloudcx.testing import Simulator
 
 CLOUDCX = str(Path(sys.executable).parent / "cloudcx")
@@ -82,10 +89,57 @@ def password_env(env: Env, sim: Simulator, *, password: bool = True) -> dict[str
     )
 
 
+@contextlib.contextmanager
+def _environment(environ: Mapping[str, str]) -> Iterator[None]:
+    """`os.environ` holds exactly `environ` inside the block, and is restored after it."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _cli_logger_restored() -> Iterator[None]:
+    """Undo what `--debug` does to the `cloudcx` logger, so that no run leaks into the next."""
+    logger = logging.getLogger("cloudcx")
+    handlers, level = list(logger.handlers), logger.level
+    try:
+        yield
+    finally:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+
+
 def run(
     args: Sequence[str], environ: Mapping[str, str], *, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """Run `cloudcx args...` with stdout and stderr piped (so neither is a terminal)."""
+    """Run `cloudcx args...` in this process, stdin, stdout and stderr in memory (no terminal)."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        _environment(environ),
+        _cli_logger_restored(),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        saved_stdin, sys.stdin = sys.stdin, io.StringIO(stdin)
+        try:
+            code: object = main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.stdin = saved_stdin
+    returncode = code if isinstance(code, int) else 0 if code is None else 1
+    return subprocess.CompletedProcess([CLOUDCX, *args], returncode, out.getvalue(), err.getvalue())
+
+
+def run_script(
+    args: Sequence[str], environ: Mapping[str, str], *, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the `cloudcx` executable with stdout and stderr piped (so neither is a terminal)."""
     return subprocess.run(
         [CLOUDCX, *args],
         env=dict(environ),

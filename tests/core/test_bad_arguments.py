@@ -1,13 +1,9 @@
-"""Careless callers (issue 10, class 5) and the smaller breaks (class 6): every bad argument or
-setting is a `ConfigurationError` naming the setting and never quoting the value; an async
-client used from a second event loop at once refuses instead of hanging.
+"""Bad arguments and settings: every bad client setting, call argument, concurrency or token is a
+`ConfigurationError` naming the setting and never quoting the value.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,18 +14,14 @@ from cloudcx import (
     AsyncCloudCX,
     CloudCX,
     ConfigurationError,
-    FileTokenStore,
-    RetryPolicy,
     Secret,
     Token,
 )
+from cloudcx.testing import Simulator
+from tests.support.clients import credentials
 from tests.support.hostile_server import (
     PASSWORD,
-    Connection,
-    api_key_settings,
     assert_no_secret,
-    hostile,
-    user_page,
 )
 
 _BASE: dict[str, Any] = {"base_url": "http://127.0.0.1:9", "api_key": "k"}
@@ -98,20 +90,6 @@ def test_a_malformed_url_holding_a_password_is_not_quoted_or_chained(
     assert_no_secret(caught.value, (PASSWORD,), frame_locals=False)
 
 
-_POLICY_CASES = {
-    "deadline 10**400": {"deadline": 10**400},
-    "base_delay 10**5000": {"base_delay": 10**5000},
-    "max_delay -10**400": {"max_delay": -(10**400)},
-}
-
-
-@pytest.mark.parametrize("settings", _POLICY_CASES.values(), ids=_POLICY_CASES.keys())
-def test_a_bad_retry_policy_names_its_field(settings: dict[str, Any]) -> None:
-    (name,) = settings
-    with pytest.raises(ConfigurationError, match=f"RetryPolicy.{name}"):
-        RetryPolicy(**settings)
-
-
 _CALL_CASES = {
     "page_index 10**5000": {"page_index": 10**5000},
     "page_size 10**400": {"page_size": 10**400},
@@ -125,6 +103,17 @@ def test_a_bad_call_argument_names_itself(arguments: dict[str, Any]) -> None:
     (name,) = arguments
     with CloudCX(**_BASE) as cx, pytest.raises(ConfigurationError, match=name):
         cx.users.list(**arguments)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"page_index": "1"}, {"page_index": 0}, {"page_size": 101}, {"keywords": 5}],
+)
+def test_bad_arguments_raise_configuration_errors(arguments: dict[str, object]) -> None:
+    with Simulator(users=3) as sim, CloudCX(**credentials(sim)) as cx:
+        with pytest.raises(ConfigurationError):
+            cx.users.list(**arguments)  # type: ignore[arg-type]
+        assert sim.api_requests == 0
 
 
 @pytest.mark.anyio
@@ -151,41 +140,3 @@ def test_a_token_out_of_range_is_refused_by_name() -> None:
     far = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
     with pytest.raises(ConfigurationError, match="expires_at"):
         Token(access_token=Secret("t"), expires_at=far)
-
-
-def test_a_token_store_path_that_cannot_be_opened_is_refused_by_name() -> None:
-    with pytest.raises(ConfigurationError, match="path"):
-        FileTokenStore("/tmp/cloudcx\x00tokens.json")
-
-
-def _slow_api(path: str, connection: Connection) -> None:
-    time.sleep(1.0)
-    connection.respond_json(user_page())
-
-
-def test_an_async_client_used_from_a_second_loop_at_once_refuses() -> None:
-    with hostile(_slow_api) as server:
-        cx = AsyncCloudCX(**api_key_settings(server))
-        in_flight = threading.Event()
-        first: list[object] = []
-
-        async def long_call() -> None:
-            task = asyncio.ensure_future(cx.users.list())
-            await asyncio.sleep(0.2)
-            in_flight.set()
-            first.append(await task)
-            await cx.close()
-
-        thread = threading.Thread(target=asyncio.run, args=(long_call(),))
-        thread.start()
-        try:
-            assert in_flight.wait(timeout=10)
-            started = time.monotonic()
-            with pytest.raises(ConfigurationError, match="another event loop"):
-                asyncio.run(asyncio.wait_for(cx.users.list(), 10))
-            elapsed = time.monotonic() - started
-        finally:
-            thread.join(timeout=10)
-    print(f"\nsecond event loop: ConfigurationError after {elapsed * 1000:.1f} ms")
-    assert elapsed < 0.9  # at once: before the first loop's 1 s answer
-    assert len(first) == 1  # the first loop's call was not disturbed

@@ -1,4 +1,4 @@
-"""Secrets in server-quoted text and chained exceptions (issue 10, class 4).
+"""Secrets never shown in server-quoted text or chained exceptions.
 
 Servers that echo the client's secrets back, in a redirect target (path, query, fragment,
 percent-encoded), a `token_type`, a JSON-escaped body, a body cut at the excerpt's boundary: no

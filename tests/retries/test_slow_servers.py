@@ -1,5 +1,5 @@
 """Slow servers: a server that drips its headers or its body, of the API or of the token endpoint,
-cannot keep a call past its per-attempt time or its call deadline (issue 10, class 1).
+cannot keep a call past its per-attempt time or its call deadline.
 
 The bounds asserted are the promise (each call ends by its deadline, plus a generous margin for
 a loaded machine), never a speed; the measured time is printed for the report.

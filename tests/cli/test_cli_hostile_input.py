@@ -1,6 +1,6 @@
-"""The `cloudcx` command against hostile servers and careless invocations (issue 10).
+"""The `cloudcx` command against hostile servers and careless invocations.
 
-The real console script in a subprocess: exit codes (2 for usage and configuration, 3 for a
+In-process through `main(argv)`: exit codes (2 for usage and configuration, 3 for a
 refused authentication, 1 for a bad answer), nothing secret on stdout or stderr, the server's
 escape sequences shown rather than obeyed, and every run bounded.
 """
@@ -29,9 +29,6 @@ from tests.support.hostile_server import (
     hostile,
     token_answer,
 )
-
-# Slow: each test runs the `cloudcx` console script in a subprocess.
-pytestmark = pytest.mark.slow
 
 _KEEP = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 

@@ -1,17 +1,15 @@
-"""Linear-time, bounded-depth parsing of everything from the server (issue 10, class 3).
+"""Linear-time, bounded-depth parsing of everything from the server.
 
 100 KB inputs: a WWW-Authenticate challenge, a JWT payload nested 50,000 deep, a body nested as
-deep, a token-store file nested as deep. Each ends with a typed outcome (never RecursionError);
-the time is printed for the report (no speed assertion: the bound asserted only catches a
-super-linear parse, which took minutes on 60 KB).
+deep (a token-store file nested as deep: tests/auth/test_token_store.py). Each ends with a typed
+outcome (never RecursionError); the time is printed for the report (no speed assertion: the
+bound asserted only catches a super-linear parse, which took minutes on 60 KB).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +17,6 @@ from cloudcx import (
     AsyncCloudCX,
     AuthenticationError,
     CloudCX,
-    FileTokenStore,
     InvalidResponseError,
 )
 from cloudcx._response import _challenge_params
@@ -128,46 +125,6 @@ def test_a_deeply_nested_body_is_an_invalid_response(route: str) -> None:
         elapsed = time.perf_counter() - started
     print(f"\n100 KB nested {route} body: InvalidResponseError in {elapsed * 1000:.1f} ms")
     assert_no_secret(caught.value)
-
-
-_STORES = {
-    "nested": b'{"version": 1, "tokens": ' + b"[" * _SIZE,
-    "nested object": b'{"a":' * (_SIZE // 5),
-    "year 1 east of UTC": None,
-    "year 9999 west of UTC": None,
-}
-
-
-def _store_file(tmp_path: Path, kind: str, key: str) -> Path:
-    path = tmp_path / "tokens.json"
-    content = _STORES[kind]
-    if content is None:
-        when = "0001-01-01T00:00:00+05:00" if "east" in kind else "9999-12-31T23:59:59-05:00"
-        entry = {"access_token": "stored", "token_type": "Bearer", "expires_at": when}
-        content = json.dumps({"version": 1, "tokens": {key: entry}}).encode()
-    path.write_bytes(content)
-    return path
-
-
-@pytest.mark.parametrize("kind", _STORES.keys())
-def test_a_hostile_token_store_file_reads_as_empty(tmp_path: Path, kind: str) -> None:
-    def handler(path: str, connection: Connection) -> None:
-        if path.startswith("/oauth/token"):
-            connection.respond_json({"access_token": "fresh", "token_type": "Bearer"})
-            return
-        connection.respond_json(user_page())
-
-    with hostile(handler) as server:
-        settings = password_settings(server)
-        with CloudCX(**settings) as probe:
-            key = probe._tokens._cache.store_key  # type: ignore[union-attr]
-        store = FileTokenStore(_store_file(tmp_path, kind, key))
-        started = time.perf_counter()
-        assert store.load(key) is None
-        elapsed = time.perf_counter() - started
-        with CloudCX(**settings, token_store=store) as cx:
-            assert cx.get_token().access_token.get_secret_value() == "fresh"
-    print(f"\n{kind} token store: read as empty in {elapsed * 1000:.1f} ms")
 
 
 @pytest.mark.parametrize(

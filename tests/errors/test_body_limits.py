@@ -1,5 +1,5 @@
 """Unbounded bodies: a gzip bomb, an endless chunked body, a huge page, a huge token answer end
-the read at the body cap with a typed error, and memory stays near the cap (issue 10, class 2).
+the read at the body cap with a typed error, and memory stays near the cap.
 
 Peak memory is measured with tracemalloc around the call and printed for the report.
 """
