@@ -22,6 +22,7 @@ __all__ = [
     "interleaved",
     "interleaved_async",
     "paired_ratio",
+    "password_grant",
     "raw_token",
     "simulator",
 ]
@@ -142,8 +143,8 @@ def client_kwargs(sim: SimulatorProcess) -> dict[str, Any]:
     }
 
 
-def raw_token(sim: SimulatorProcess) -> str:
-    """An access token obtained with plain httpx, for the baselines."""
+def password_grant(sim: SimulatorProcess) -> httpx.Response:
+    """The simulator's answer to a password-grant token request sent with plain httpx."""
     form = {
         "grant_type": "password",
         "client_id": sim.client_id,
@@ -153,6 +154,11 @@ def raw_token(sim: SimulatorProcess) -> str:
     }
     response = httpx.post(sim.token_url, data=form)
     response.raise_for_status()
-    token = response.json()["access_token"]
+    return response
+
+
+def raw_token(sim: SimulatorProcess) -> str:
+    """An access token obtained with plain httpx, for the baselines."""
+    token = password_grant(sim).json()["access_token"]
     assert isinstance(token, str)
     return token

@@ -27,7 +27,7 @@ from ._harness import (
 )
 from .peers import build_peers
 
-__all__ = ["run"]
+__all__ = ["run", "sync_calls"]
 
 TARGET = 1.00
 PATH = "/openapi/v2/user/page"
@@ -76,6 +76,21 @@ def _peer_figures(size: int, samples: dict[str, list[float]], peers: list[str]) 
     ]
 
 
+def sync_calls(
+    raw: httpx.Client, cx: CloudCX, headers: dict[str, str], size: int
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """One page of `size` users: by raw httpx + `json.loads`, and by `cx.users.list()`."""
+    params = {"pageIndex": 1, "pageSize": size}
+
+    def raw_call() -> object:
+        return json.loads(raw.get(PATH, params=params, headers=headers).content)
+
+    def client_call() -> object:
+        return cx.users.list(page_size=size)
+
+    return raw_call, client_call
+
+
 def _sync(
     sim_base: str, token: str, kwargs: dict[str, Any], rounds: int, number: int
 ) -> list[Figure]:
@@ -84,14 +99,7 @@ def _sync(
     with httpx.Client(base_url=sim_base) as raw, CloudCX(**kwargs) as cx:
         peers, missing = build_peers(sim_base, token, raw)
         for size in SIZES:
-            params = {"pageIndex": 1, "pageSize": size}
-
-            def raw_call(params: dict[str, int] = params) -> object:
-                return json.loads(raw.get(PATH, params=params, headers=headers).content)
-
-            def client_call(size: int = size) -> object:
-                return cx.users.list(page_size=size)
-
+            raw_call, client_call = sync_calls(raw, cx, headers, size)
             variants: dict[str, Callable[[], object]] = {"raw": raw_call, "client": client_call}
             for name, peer in peers.items():
                 variants[name] = functools.partial(peer, size)
