@@ -178,7 +178,8 @@ class AsyncWalk(Generic[T_co]):
         self._generator = generator
 
     def __aiter__(self) -> AsyncIterator[T_co]:
-        return self
+        # `async for` then steps the generator itself: no extra coroutine for every item.
+        return self._generator
 
     async def __anext__(self) -> T_co:
         """Return the next item, fetching as needed."""
