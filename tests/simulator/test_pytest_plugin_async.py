@@ -59,8 +59,18 @@ def test_a_sync_test_is_told_to_be_async(cloudcx_async_client):
     pass
 
 
+@pytest.fixture
+def fails_after_the_client(cloudcx_async_client):
+    USED.append(cloudcx_async_client)
+    raise RuntimeError("a later set-up failed")
+
+
+async def test_whose_set_up_fails_after_the_client(fails_after_the_client):
+    pass
+
+
 def test_each_client_was_closed():
-    assert len(USED) == 4
+    assert len(USED) == 5
     for client in USED:
         with pytest.raises(cloudcx.ClientClosedError):
             asyncio.run(client.users.list())
@@ -102,7 +112,8 @@ def test_the_async_client_with_and_without_an_async_plugin(tmp_path: Path) -> No
     result = _pytest(tmp_path, "test_async_project.py")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert "1 failed, 4 passed, 1 error" in result.stdout, output
+    assert "1 failed, 4 passed, 2 errors" in result.stdout, output
+    assert "RuntimeError: a later set-up failed" in output
     assert "FAILED test_async_project.py::test_a_failing_assertion_still_fails" in output
     assert (
         "cloudcx_async_client is for async tests: declare test_a_sync_test_is_told_to_be_async "
