@@ -240,6 +240,27 @@ def _page_item_model(spec: Mapping[str, Any], data: Any) -> str | None:
     return str(ClassName(item, prefix=_FIELD_PREFIX))
 
 
+def _record_fields(spec: Mapping[str, Any], data: Any, paged: bool) -> tuple[str, ...]:
+    """The API field names of the records an operation returns (see `Operation.record_fields`)."""
+    name = _data_ref(data)
+    if name is None:
+        return ()
+    schema = _resolve(spec, spec["components"]["schemas"][name])
+    if paged:
+        content = _resolve(spec, schema.get("properties", {}).get("content", {}))
+        schema = _resolve(spec, content.get("items", {}))
+    return tuple(str(field) for field in schema.get("properties", {}))
+
+
+def _tag_descriptions(spec: Mapping[str, Any]) -> dict[str, str]:
+    """Each tag's description from the spec's `tags`, on one line, by tag name."""
+    return {
+        str(tag["name"]): " ".join(str(tag.get("description") or "").split())
+        for tag in spec.get("tags") or []
+        if isinstance(tag, Mapping) and "name" in tag
+    }
+
+
 def _example(response: Mapping[str, Any]) -> str | None:
     media = response.get("content", {}).get("application/json", {})
     if "example" in media:
@@ -270,6 +291,7 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
     """Every resource operation of the spec, in spec order (the token request left out)."""
     operations: list[OperationInfo] = []
     default_security = spec.get("security", [])
+    tag_descriptions = _tag_descriptions(spec)
     for path, path_item in spec.get("paths", {}).items():
         for http_method in HTTP_METHODS:
             operation = path_item.get(http_method)
@@ -316,6 +338,8 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     item_walker=item_walker,
                     page_walker=page_walker,
                     documented_statuses=tuple(str(status) for status in operation.get("responses", {})),
+                    resource_description=tag_descriptions.get(str(tags[0]), ""),
+                    record_fields=_record_fields(spec, data, paged),
                 )
             )
     seen: set[tuple[str, str]] = set()
@@ -351,7 +375,10 @@ Shape (stable: fields may be added, none renamed or removed):
   `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
   `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
   None when not paged); `documented_statuses` (every response status the spec documents, as
-  written: `"200"`, `"422"`, `"4XX"`, `"default"`).
+  written: `"200"`, `"422"`, `"4XX"`, `"default"`); `resource_description` (the description
+  of the spec's tag that names the resource, on one line, or ""); `record_fields` (the API
+  field names of the records the operation returns, in the schema's order: a page's items for
+  a paged operation, else the envelope's `data`; empty when `data` is always null).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -414,6 +441,8 @@ class Operation:
     item_walker: str | None
     page_walker: str | None
     documented_statuses: tuple[str, ...]
+    resource_description: str
+    record_fields: tuple[str, ...]
 
 '''
 

@@ -22,7 +22,10 @@ Shape (stable: fields may be added, none renamed or removed):
   `page_walker` (a paged operation's walker methods, e.g. `iter` and `iter_pages` for `list`,
   `iter_<x>` and `iter_<x>_pages` for `list_<x>`, `iter_<m>` and `iter_<m>_pages` otherwise;
   None when not paged); `documented_statuses` (every response status the spec documents, as
-  written: `"200"`, `"422"`, `"4XX"`, `"default"`).
+  written: `"200"`, `"422"`, `"4XX"`, `"default"`); `resource_description` (the description
+  of the spec's tag that names the resource, on one line, or ""); `record_fields` (the API
+  field names of the records the operation returns, in the schema's order: a page's items for
+  a paged operation, else the envelope's `data`; empty when `data` is always null).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -85,6 +88,8 @@ class Operation:
     item_walker: str | None
     page_walker: str | None
     documented_statuses: tuple[str, ...]
+    resource_description: str
+    record_fields: tuple[str, ...]
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -177,6 +182,17 @@ OPERATIONS: tuple[Operation, ...] = (
             "422",
             "429",
             "5XX",
+        ),
+        resource_description="The contact centre's user directory.",
+        record_fields=(
+            "id",
+            "loginCode",
+            "roles",
+            "firstName",
+            "lastName",
+            "email",
+            "phoneNumber",
+            "uniqueCode",
         ),
     ),
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.pytest_runs import run_pytest
 
 # Slow: each test runs pytest in a subprocess.
 pytestmark = pytest.mark.slow
@@ -40,25 +40,7 @@ def test_a_failing_assertion_still_fails(cloudcx_client):
 
 def test_fixtures_and_marker_work_in_a_users_project(tmp_path: Path) -> None:
     (tmp_path / "test_users_project.py").write_text(USER_TESTS)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--strict-markers",
-            "-W",
-            "error",
-            "test_users_project.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_pytest(tmp_path, "--strict-markers", "-W", "error", "test_users_project.py")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 failed, 3 passed" in result.stdout
     assert "test_a_failing_assertion_still_fails" in result.stdout
@@ -66,12 +48,5 @@ def test_fixtures_and_marker_work_in_a_users_project(tmp_path: Path) -> None:
 
 def test_the_plugin_can_be_turned_off(tmp_path: Path) -> None:
     (tmp_path / "test_off.py").write_text("def test_uses_it(cloudcx_client):\n    pass\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cloudcx", "test_off.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_pytest(tmp_path, "-p", "no:cloudcx", "test_off.py")
     assert "fixture 'cloudcx_client' not found" in result.stdout

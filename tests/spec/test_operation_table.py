@@ -150,3 +150,35 @@ def test_two_operations_with_one_method_name_are_refused() -> None:
     }
     with pytest.raises(SpecError, match=r"users\.list"):
         read_operations(_spec_with(operation, {}))
+
+
+def test_the_resource_description_is_its_tags_description() -> None:
+    assert BY_ID["listUsers"].resource_description == "The contact centre's user directory."
+    spec = _spec_with(
+        {"operationId": "makeThing", "tags": ["things"], "responses": _envelope({"type": "null"})},
+        {},
+    )
+    (thing,) = [op for op in read_operations(spec) if op.operation_id == "makeThing"]
+    assert thing.resource_description == ""
+    spec["tags"].append({"name": "things", "description": "Things,\n  on  two lines."})
+    (thing,) = [op for op in read_operations(spec) if op.operation_id == "makeThing"]
+    assert thing.resource_description == "Things, on two lines."
+
+
+def test_record_fields_are_the_item_or_data_schemas_properties() -> None:
+    user_fields = emitter.load_spec(ROOT / "spec" / "cloudcx.yaml")["components"]["schemas"][
+        "User"
+    ]["properties"]
+    assert BY_ID["listUsers"].record_fields == tuple(user_fields)
+    assert "loginCode" in BY_ID["listUsers"].record_fields
+    thing = {"type": "object", "properties": {"id": {"type": "string"}, "size": {}}}
+    for data, fields in [
+        ({"$ref": "#/components/schemas/Thing"}, ("id", "size")),
+        ({"type": "null"}, ()),
+    ]:
+        spec = _spec_with(
+            {"operationId": "makeThing", "tags": ["things"], "responses": _envelope(data)},
+            {"Thing": thing},
+        )
+        (made,) = [op for op in read_operations(spec) if op.operation_id == "makeThing"]
+        assert made.record_fields == fields

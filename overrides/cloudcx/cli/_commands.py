@@ -17,7 +17,7 @@ from .._exceptions import ConfigurationError
 from .._secrets import Secret, mask
 from .._token_store import FileTokenStore, default_token_path, token_store_key
 from ._errors import EXIT_OK
-from ._output import COLUMNS, TABLE_COLUMNS, RowWriter, make_writer, parse_columns
+from ._output import COLUMNS, TABLE_COLUMNS, RowWriter, make_writer
 from ._progress import Progress
 from ._session import open_client, prompt_for_password
 from ._settings import FIELDS, Settings
@@ -27,10 +27,8 @@ __all__ = ["config_show", "logout", "token", "users_list"]
 
 def users_list(args: argparse.Namespace, settings: Settings) -> int:
     """`cloudcx users list`: one page, or every page with `--all`, in the chosen format."""
-    if args.columns:
-        columns = parse_columns(args.columns)
-    else:
-        columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
+    # --columns is parsed (and checked) by the parser: a tuple of API field names.
+    columns = args.columns or (TABLE_COLUMNS if args.format == "table" else COLUMNS)
     settings = prompt_for_password(settings)
     with open_client(settings) as cx:
         writer = make_writer(args.format, sys.stdout, columns)

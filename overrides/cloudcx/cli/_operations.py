@@ -12,7 +12,9 @@ after `make generate`, with no file here changed:
   descriptions;
 * a secret parameter (`format: password`) is never a flag, where shell history and `ps` would
   keep it: it is read from `CLOUDCX_ARG_<NAME>`, else asked for without echo on a terminal;
-* a paged operation also takes `--all`, which walks every page;
+* a paged operation also takes `--all`, which walks every page, and `--columns`, the fields
+  to show (the API's names of the item schema's properties, snake_case too), as `users list`;
+* a resource's `--help` quotes the description of its tag in the spec;
 * the call goes through the typed client method `cx.<resource>.<method>(...)`, so the errors,
   exit codes and masking of secrets are the client's; the output is a page's items, one row per
   object (table, csv, jsonl) or one JSON object (json), and nothing for a `null` `data`.
@@ -33,7 +35,7 @@ from cloudcx_openapi.operations import OPERATIONS, Operation, Parameter
 
 from .._exceptions import ConfigurationError
 from ._errors import EXIT_OK
-from ._output import FORMATS, Record, RowWriter, make_writer
+from ._output import FORMATS, Record, RowWriter, column_list, make_writer
 from ._session import open_client, prompt_for_password
 from ._settings import Settings
 
@@ -163,8 +165,30 @@ def _epilog(operation: Operation, command: str) -> str:
         )
     if operation.paged:
         lines.append("--all walks every page, streamed as it arrives")
+    if _takes_columns(operation):
+        lines += [
+            "",
+            "columns (API field names; snake_case works too):",
+            f"  {', '.join(operation.record_fields)}",
+            "  every format shows every field unless --columns says otherwise.",
+        ]
     lines += ["", "examples:", f"  cloudcx {command} --help"]
+    if _takes_columns(operation):
+        lines.append(
+            f"  cloudcx {command} --all --format csv --columns "
+            f"{','.join(operation.record_fields[:2])}"
+        )
     return "\n".join(lines)
+
+
+def _takes_columns(operation: Operation) -> bool:
+    """Whether the command writes a list of records whose fields the spec names."""
+    return operation.paged and bool(operation.record_fields)
+
+
+def _resource_help(operation: Operation) -> str:
+    """The resource's one-line help: its tag's description in the spec, else its name."""
+    return operation.resource_description or f"the {operation.resource.replace('_', ' ')} resource"
 
 
 def _secret_variable(parameter: Parameter) -> str:
@@ -183,7 +207,7 @@ def add_operation_commands(
     """
     for operation in OPERATIONS if operations is None else operations:
         resource, name = _kebab(operation.resource), _kebab(operation.method)
-        commands = group(resource, f"the {operation.resource.replace('_', ' ')} resource")
+        commands = group(resource, _resource_help(operation))
         if name in commands.choices:
             continue
         parser = commands.add_parser(
@@ -200,6 +224,13 @@ def add_operation_commands(
                 _add_flag(parser, parameter)
         if operation.paged:
             parser.add_argument("--all", action="store_true", help="every page, streamed")
+        if _takes_columns(operation):
+            parser.add_argument(
+                "--columns",
+                type=column_list(operation.record_fields),
+                help="comma-separated columns to show, e.g. "
+                + ",".join(operation.record_fields[:2]),
+            )
         parser.add_argument(
             "--format", choices=FORMATS, default="table", help="output format (default: table)"
         )
@@ -240,11 +271,16 @@ def _columns(items: Sequence[Record]) -> tuple[str, ...]:
 
 
 class _Rows:
-    """A writer made at the first non-empty batch, whose fields name the columns."""
+    """A writer of the chosen `columns`; without them, made at the first non-empty batch.
 
-    def __init__(self, fmt: str) -> None:
+    Without chosen columns, the fields of that first batch name the columns.
+    """
+
+    def __init__(self, fmt: str, columns: Sequence[str] | None = None) -> None:
         self._format = fmt
         self._writer: RowWriter | None = None
+        if columns:
+            self._writer = make_writer(fmt, sys.stdout, columns)
 
     def write(self, items: Iterable[Record]) -> None:
         batch = list(items)
@@ -281,7 +317,7 @@ def run_operation(args: argparse.Namespace, settings: Settings) -> int:
     settings = prompt_for_password(settings)
     with open_client(settings) as cx:
         resource = getattr(cx, operation.resource)
-        rows = _Rows(args.format)
+        rows = _Rows(args.format, getattr(args, "columns", None))
         if getattr(args, "all", False):
             for parameter in operation.parameters:
                 if parameter.name == _PAGE_INDEX:

@@ -8,6 +8,7 @@ wider value widens its column from that row on, and the rows already written sta
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -24,6 +25,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "Record",
     "RowWriter",
+    "column_list",
     "defuse_formula",
     "display_width",
     "make_writer",
@@ -50,9 +52,12 @@ FORMATS = ("table", "json", "jsonl", "csv")
 _GAP = "  "
 
 
-def parse_columns(spec: str) -> tuple[str, ...]:
-    """Parse `--columns loginCode,email`; snake_case (`login_code`) and any case also work."""
-    by_key = {name.lower(): name for name in COLUMNS}
+def parse_columns(spec: str, known: Sequence[str] = COLUMNS) -> tuple[str, ...]:
+    """Parse `--columns loginCode,email` against the `known` API field names.
+
+    snake_case (`login_code`) and any case also work; each column is given its API name.
+    """
+    by_key = {name.replace("_", "").lower(): name for name in known}
     chosen: list[str] = []
     for part in spec.split(","):
         key = part.strip().replace("_", "").lower()
@@ -60,12 +65,27 @@ def parse_columns(spec: str) -> tuple[str, ...]:
             continue
         if key not in by_key:
             raise ConfigurationError(
-                f"unknown column {part.strip()!r}; choose from {', '.join(COLUMNS)}"
+                f"unknown column {part.strip()!r}; choose from {', '.join(known)}"
             )
         chosen.append(by_key[key])
     if not chosen:
         raise ConfigurationError("--columns needs at least one column")
     return tuple(chosen)
+
+
+def column_list(known: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
+    """The argparse `type` of a `--columns` flag over the `known` fields.
+
+    A bad list is a usage error (exit 2, naming the known fields), before any request is made.
+    """
+
+    def columns(text: str) -> tuple[str, ...]:
+        try:
+            return parse_columns(text, known)
+        except ConfigurationError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return columns
 
 
 class Record(Protocol):

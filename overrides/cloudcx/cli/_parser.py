@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -12,7 +13,7 @@ from .._version import __version__
 from ..resources.users import MAX_PAGE_SIZE
 from ._completion import add_completion_parser
 from ._operations import add_operation_commands
-from ._output import COLUMNS, FORMATS, TABLE_COLUMNS
+from ._output import COLUMNS, FORMATS, TABLE_COLUMNS, column_list
 from ._simulate import add_simulate_parser
 
 __all__ = ["build_parser"]
@@ -175,11 +176,13 @@ def _command(
 
 
 def _group(subparsers: Subparsers, name: str, *, help: str, example: str) -> Subparsers:
-    """A command that only holds commands (`users`, `config`)."""
+    """A command that only holds commands (`users`, `config`); `help` is one line of text."""
+    sentence = help[0].upper() + help[1:]
     parser = subparsers.add_parser(
         name,
-        help=help,
-        description=help[0].upper() + help[1:] + ".",
+        # argparse expands `%` in a command's help: a spec's text may hold one.
+        help=help.replace("%", "%%"),
+        description=textwrap.fill(sentence if sentence.endswith(".") else sentence + ".", width=90),
         epilog=f"examples:\n  {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -221,7 +224,9 @@ def build_parser(operations: Sequence[Operation] | None = None) -> argparse.Argu
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
     listing.add_argument(
-        "--columns", help="comma-separated columns to show, e.g. loginCode,email,roles"
+        "--columns",
+        type=column_list(COLUMNS),
+        help="comma-separated columns to show, e.g. loginCode,email,roles",
     )
 
     token = _command(commands, "token", help="show the access token", epilog=_TOKEN_EPILOG)
