@@ -103,10 +103,6 @@ AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
 #: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
 _SHORT_TOKEN_FRACTION = 0.1
 
-#: A timeout with no more than this left of the call's deadline is the deadline's doing (the
-#: network layer gives up when the deadline is reached, give or take the scheduler).
-_DEADLINE_SLACK = 0.05
-
 
 # --- the plan's steps ----------------------------------------------------------------------
 
@@ -175,15 +171,13 @@ def _replay(exc: Exception) -> Exception:
 
 def _out_of_own_time(exc: Exception) -> bool:
     """Whether `exc` is a timeout that the current call's deadline, not the endpoint, caused."""
-    if not isinstance(exc, APITimeoutError):
-        return False
-    left = remaining_time()
-    return left is not None and left <= _DEADLINE_SLACK
+    return isinstance(exc, APITimeoutError) and exc.deadline_passed
 
 
 def _lock_timeout() -> APITimeoutError:
     return APITimeoutError(
-        "the call's deadline passed while another caller's token request was in flight"
+        "the call's deadline passed while another caller's token request was in flight",
+        deadline_passed=True,
     )
 
 

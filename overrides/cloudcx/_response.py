@@ -22,6 +22,7 @@ import httpx
 
 from cloudcx_openapi.models.o_auth_error import OAuthError
 
+from ._deadline import deadline_caused_timeout
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -684,7 +685,12 @@ def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | Non
     tries = f" after {count} attempts" if isinstance(count, int) and count >= 2 else ""
     name = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"the request timed out ({name}){tries}", method=method, url=url)
+        return APITimeoutError(
+            f"the request timed out ({name}){tries}",
+            method=method,
+            url=url,
+            deadline_passed=deadline_caused_timeout(),
+        )
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(f"the connection failed ({name}){tries}", method=method, url=url)
     # Not a network failure: a redirect loop, a stream used twice, a URL httpx refused.

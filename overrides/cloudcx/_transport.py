@@ -510,6 +510,8 @@ def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
     if ends_at is None:
         return timeout
     left = ends_at - scope.clock()
+    # A timeout of this wait is the call deadline's doing when the deadline bounds it.
+    scope.deadline_bound = ends_at == scope.ends_at and (timeout is None or left <= timeout)
     if left <= 0:
         raise error("the time allowed for the attempt or the call ran out")
     if left > MAX_TIMEOUT:
