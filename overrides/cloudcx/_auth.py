@@ -659,7 +659,8 @@ class TokenAuth(httpx.Auth):
 
     The request body is buffered (`requires_request_body`) so that it can be resent once. The
     token requests go through the httpx client given to `attach`: that client takes this auth
-    when it is built, so the auth learns its client afterwards.
+    when it is built, so the auth learns its client afterwards. Each client has its own
+    `TokenAuth`; the copies of a client share its `TokenCache` (`sharing`).
     """
 
     requires_request_body = True
@@ -699,6 +700,15 @@ class TokenAuth(httpx.Auth):
             self._asend = asend
         else:
             self._send = lambda request: http.send(request, auth=None)
+
+    def sharing(self) -> TokenAuth:
+        """An auth for another client (a `with_options` copy) that shares this one's token.
+
+        Attached to that client, it sends the token requests that client's calls need through
+        it, with its timeout and retries; the one `TokenCache` still lets a single token
+        request be in flight for both, and every caller of either uses the token it obtains.
+        """
+        return TokenAuth(self._cache)
 
     def get(self) -> Token:
         """Return a usable token for a sync client (single flight)."""
