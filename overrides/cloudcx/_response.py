@@ -46,6 +46,7 @@ __all__ = [
     "Decodable",
     "api_refusal",
     "decode_envelope",
+    "describe_path",
     "describe_url",
     "envelope_message",
     "invalid_response",
@@ -89,6 +90,7 @@ _SECRET_QUERY_KEYS = frozenset(
 # Not secret, but personal: a search term may be a name; messages keep only that one was given.
 _PERSONAL_QUERY_KEYS = frozenset({"keywords"})
 _masked_query_keys: frozenset[str] | None = None
+_secret_templates: tuple[tuple[str | bool, ...], ...] | None = None
 # What decoding a body as JSON raises; RecursionError: a hostile body nested too deep.
 _JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 
@@ -156,9 +158,77 @@ def _masked_keys() -> frozenset[str]:
     return _masked_query_keys
 
 
+def _secret_path_templates() -> tuple[tuple[str | bool, ...], ...]:
+    """The path templates of the operations with a secret path parameter, split in segments.
+
+    A segment is its literal text, or, for one with a parameter in it, whether it holds a
+    secret one. Read from the operation table when a URL is first shown: the spec decides.
+    """
+    global _secret_templates
+    if _secret_templates is None:
+        from cloudcx_openapi.operations import OPERATIONS
+
+        templates = []
+        for operation in OPERATIONS:
+            secret = {
+                "{" + parameter.name + "}"
+                for parameter in operation.parameters
+                if parameter.secret and parameter.location == "path"
+            }
+            if secret:
+                segments = operation.path.strip("/").split("/")
+                templates.append(
+                    tuple(
+                        any(name in part for name in secret) if "{" in part else part
+                        for part in segments
+                    )
+                )
+        _secret_templates = tuple(templates)
+    return _secret_templates
+
+
+def _masked_path(raw_path: str) -> str:
+    """`raw_path` (percent-encoded, no query) with every segment a secret parameter fills masked.
+
+    A template is matched against the path's last segments, so that a base URL with a path of
+    its own (`https://host/cx`) changes nothing; a parameter's value is one encoded segment.
+    """
+    templates = _secret_path_templates()
+    if not templates:
+        return raw_path
+    segments = raw_path.split("/")
+    for template in templates:
+        start = len(segments) - len(template)
+        if start < 1:
+            continue
+        tail = segments[start:]
+        if all(
+            isinstance(part, bool) or part == seen
+            for part, seen in zip(template, tail, strict=True)
+        ):
+            segments[start:] = [
+                REDACTED if part is True else seen
+                for part, seen in zip(template, tail, strict=True)
+            ]
+    return "/".join(segments)
+
+
+def describe_path(url: httpx.URL) -> str:
+    """The URL's path for messages and log lines (percent-encoded), secret parameters masked."""
+    return _masked_path(url.raw_path.decode("ascii").partition("?")[0])
+
+
 def describe_url(url: httpx.URL) -> str:
-    """The URL for messages: no user-info; secret-looking and `keywords` query values masked."""
+    """The URL for messages: no user-info; secrets in the path and the query masked.
+
+    Masked: the path segments a `format: password` parameter fills, and the values of secret
+    query parameters (the spec's and the credential-looking ones) and of `keywords`.
+    """
     clean = url.copy_with(username=None, password=None) if url.userinfo else url
+    raw_path, mark, query = clean.raw_path.decode("ascii").partition("?")
+    masked_path = _masked_path(raw_path)
+    if masked_path != raw_path:
+        clean = clean.copy_with(raw_path=f"{masked_path}{mark}{query}".encode("ascii"))
     if not clean.query:
         return str(clean)
     masked = _masked_keys()
@@ -662,12 +732,15 @@ def _scrub_request(request: httpx.Request | None) -> None:
     """Take the credentials off a request that failed for good.
 
     The httpx exception chained to the client's error keeps the request (`exc.request`), and a
-    traceback keeps it in its frames: without this, its `Authorization` header, or a token
-    request's form with the password and the client secret, would ride along in clear.
+    traceback keeps it in its frames: without this, its `Authorization` header, a secret
+    parameter in its URL, or a token request's form with the password and the client secret,
+    would ride along in clear.
     """
     if request is None:
         return
     request.headers.pop("Authorization", None)
+    # Its URL may carry a secret parameter, in the path or the query.
+    request.url = httpx.URL(describe_url(request.url))
     if request.extensions.get(KNOWN_SECRETS_EXTENSION) and request.method == "POST":
         request.stream = httpx.ByteStream(b"")
         request._content = b""

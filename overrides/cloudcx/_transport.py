@@ -76,7 +76,7 @@ from ._deadline import (
     read_capped,
 )
 from ._exceptions import CloudCXError, ConfigurationError
-from ._response import ATTEMPTS_EXTENSION, parse_retry_after
+from ._response import ATTEMPTS_EXTENSION, describe_path, parse_retry_after
 
 __all__ = [
     "BASE_TIMEOUT_EXTENSION",
@@ -306,7 +306,7 @@ class _Attempts:
         }
 
     def _describe(self) -> str:
-        return f"{self.request.method} {self.request.url.path}"
+        return f"{self.request.method} {describe_path(self.request.url)}"
 
     def log_outcome(self, outcome: str) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
