@@ -3,7 +3,7 @@
 No other exception escapes a public call: transport failures, undecodable bodies and
 configuration mistakes are all translated into a subclass of `CloudCXError`, with the original
 exception chained as `__cause__`. Messages never contain secrets: URLs are shown without their
-query's secret parameters, and bodies are masked before they are quoted.
+secret parameters (path and query), and bodies are masked before they are quoted.
 """
 
 from __future__ import annotations
