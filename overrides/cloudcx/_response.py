@@ -324,7 +324,8 @@ def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
     """
     described = describe_url(url)
     decoded = unquote(described)
-    masked = redact(decoded, _known_secrets(response, KNOWN_SECRETS_EXTENSION))
+    secrets = _known_secrets(response, KNOWN_SECRETS_EXTENSION, ARGUMENT_SECRETS_EXTENSION)
+    masked = redact(decoded, secrets)
     if masked != decoded:
         described = quote(masked, safe=_URL_SAFE)
     return server_text(response, described)

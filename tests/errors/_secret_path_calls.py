@@ -4,7 +4,7 @@ Run by `test_secret_path_parameters.py` as a script, in a subprocess whose `PYTH
 package generated from the grown spec first (`tests/support/grown_spec.py`): there,
 `cx.call_queues.get_call_queue_recording(queue_id=..., access_code=...)` sends the access code,
 marked `format: password`, as a path segment. A loopback server answers each queue ID in its
-own way (an error status that echoes the path, a 404, a body that is not JSON, a dropped
+own way (an error status that echoes the path, a 404, a redirect, a body that is not JSON, a dropped
 connection, an answer too slow for the read timeout, a success), and the script looks for the
 access code in everything a user may see: each error's message, repr, attributes and traceback
 along its chain (with the requests the chained httpx errors keep), the raw response's repr,
@@ -28,7 +28,7 @@ SECRET = "pin-4417-never-shown"
 API_KEY = "secret-path-api-key"
 RECEIVED: list[str] = []
 QUEUE = {"id": "q", "name": "Support", "priority": 3, "recordCalls": True}
-CASES = ("failing", "missing", "garbled", "dropped", "slow")
+CASES = ("failing", "missing", "garbled", "moved", "dropped", "slow")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -60,6 +60,12 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, json.dumps(envelope).encode())
         elif queue == "garbled":
             self.answer(200, f"<html>{self.path}</html>".encode())
+        elif queue == "moved":
+            # The service moved: the new address echoes the path, its secret encoded anew.
+            self.send_response(308)
+            self.send_header("Location", "/v3" + self.path.replace("-", "%2D"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif queue == "dropped":
             self.close_connection = True
             self.connection.close()
