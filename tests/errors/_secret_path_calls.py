@@ -149,6 +149,14 @@ def check_sync(cloudcx: Any, base_url: str) -> list[str]:
         cx.call_queues.get_call_queue_recording(queue_id="ok", access_code=SECRET)
     except cloudcx.CloudCXError as exc:
         found += leaks("sync closed client", shown(exc))
+    # A base URL with a path of its own: the operation's path follows it.
+    with cloudcx.CloudCX(**client_options(cloudcx, f"{base_url}/cx")) as prefixed:
+        try:
+            prefixed.call_queues.get_call_queue_recording(queue_id="missing", access_code=SECRET)
+        except cloudcx.NotFoundError as exc:
+            found += leaks("sync under a base path", shown(exc))
+        else:
+            found.append("sync under a base path: no NotFoundError raised")
     return found
 
 
