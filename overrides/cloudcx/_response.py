@@ -218,25 +218,30 @@ def describe_path(url: httpx.URL) -> str:
     return _masked_path(url.raw_path.decode("ascii").partition("?")[0])
 
 
-def describe_url(url: httpx.URL) -> str:
-    """The URL for messages: no user-info; secrets in the path and the query masked.
-
-    Masked: the path segments a `format: password` parameter fills, and the values of secret
-    query parameters (the spec's and the credential-looking ones) and of `keywords`.
-    """
+def _url_for_messages(url: httpx.URL) -> httpx.URL:
+    """`url` without user-info, with its secret path segments and query values masked."""
     clean = url.copy_with(username=None, password=None) if url.userinfo else url
     raw_path, mark, query = clean.raw_path.decode("ascii").partition("?")
     masked_path = _masked_path(raw_path)
     if masked_path != raw_path:
         clean = clean.copy_with(raw_path=f"{masked_path}{mark}{query}".encode("ascii"))
     if not clean.query:
-        return str(clean)
+        return clean
     masked = _masked_keys()
     params = [
         (key, REDACTED if key.lower() in masked else value)
         for key, value in clean.params.multi_items()
     ]
-    return str(clean.copy_with(params=params))
+    return clean.copy_with(params=params)
+
+
+def describe_url(url: httpx.URL) -> str:
+    """The URL for messages: no user-info; secrets in the path and the query masked.
+
+    Masked: the path segments a `format: password` parameter fills, and the values of secret
+    query parameters (the spec's and the credential-looking ones) and of `keywords`.
+    """
+    return str(_url_for_messages(url))
 
 
 def _fields(response: httpx.Response) -> dict[str, Any]:
@@ -741,7 +746,7 @@ def _scrub_request(request: httpx.Request | None) -> None:
         return
     request.headers.pop("Authorization", None)
     # Its URL may carry a secret parameter, in the path or the query.
-    request.url = httpx.URL(describe_url(request.url))
+    request.url = _url_for_messages(request.url)
     if request.extensions.get(KNOWN_SECRETS_EXTENSION) and request.method == "POST":
         request.stream = httpx.ByteStream(b"")
         request._content = b""
