@@ -752,6 +752,23 @@ def _scrub_request(request: httpx.Request | None) -> None:
         request._content = b""
 
 
+def _deadline_caused(exc: httpx.TimeoutException, request: httpx.Request | None) -> bool:
+    """Whether the call deadline, not one of the request's own timeouts, ended the wait.
+
+    The wait for a pooled connection comes before any network wait, bounded by the request's
+    pool timeout, which the retry transport cuts to what is left of the deadline when that is
+    less: the cut says it. Every later wait is the network layer's, which the scope records.
+    """
+    if isinstance(exc, httpx.PoolTimeout) and request is not None:
+        from ._transport import BASE_TIMEOUT_EXTENSION  # _transport imports this module
+
+        own = request.extensions.get(BASE_TIMEOUT_EXTENSION) or {}
+        cut = request.extensions.get("timeout") or {}
+        pool, own_pool = cut.get("pool"), own.get("pool", cut.get("pool"))
+        return pool is not None and (own_pool is None or pool < own_pool)
+    return deadline_caused_timeout()
+
+
 def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | None) -> CloudCXError:
     """Map an httpx exception raised while sending `request` to a `CloudCXError`.
 
@@ -768,7 +785,7 @@ def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | Non
             f"the request timed out ({name}){tries}",
             method=method,
             url=url,
-            deadline_passed=deadline_caused_timeout(),
+            deadline_passed=_deadline_caused(exc, request),
         )
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(f"the connection failed ({name}){tries}", method=method, url=url)
