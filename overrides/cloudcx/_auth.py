@@ -103,10 +103,6 @@ AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
 #: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
 _SHORT_TOKEN_FRACTION = 0.1
 
-#: A timeout with no more than this left of the call's deadline is the deadline's doing (the
-#: network layer gives up when the deadline is reached, give or take the scheduler).
-_DEADLINE_SLACK = 0.05
-
 
 # --- the plan's steps ----------------------------------------------------------------------
 
@@ -175,15 +171,13 @@ def _replay(exc: Exception) -> Exception:
 
 def _out_of_own_time(exc: Exception) -> bool:
     """Whether `exc` is a timeout that the current call's deadline, not the endpoint, caused."""
-    if not isinstance(exc, APITimeoutError):
-        return False
-    left = remaining_time()
-    return left is not None and left <= _DEADLINE_SLACK
+    return isinstance(exc, APITimeoutError) and exc.deadline_passed
 
 
 def _lock_timeout() -> APITimeoutError:
     return APITimeoutError(
-        "the call's deadline passed while another caller's token request was in flight"
+        "the call's deadline passed while another caller's token request was in flight",
+        deadline_passed=True,
     )
 
 
@@ -665,7 +659,8 @@ class TokenAuth(httpx.Auth):
 
     The request body is buffered (`requires_request_body`) so that it can be resent once. The
     token requests go through the httpx client given to `attach`: that client takes this auth
-    when it is built, so the auth learns its client afterwards.
+    when it is built, so the auth learns its client afterwards. Each client has its own
+    `TokenAuth`; the copies of a client share its `TokenCache` (`sharing`).
     """
 
     requires_request_body = True
@@ -705,6 +700,15 @@ class TokenAuth(httpx.Auth):
             self._asend = asend
         else:
             self._send = lambda request: http.send(request, auth=None)
+
+    def sharing(self) -> TokenAuth:
+        """An auth for another client (a `with_options` copy) that shares this one's token.
+
+        Attached to that client, it sends the token requests that client's calls need through
+        it, with its timeout and retries; the one `TokenCache` still lets a single token
+        request be in flight for both, and every caller of either uses the token it obtains.
+        """
+        return TokenAuth(self._cache)
 
     def get(self) -> Token:
         """Return a usable token for a sync client (single flight)."""

@@ -153,8 +153,11 @@ class _Core:
             timeout=timeout, max_retries=max_retries, retry_policy=retry_policy
         ).validated(client_type)
         copy = object.__new__(type(self))
-        copy.config, copy._tokens = self.config, self._tokens
-        copy._connect(self._auth, connection, source=self)
+        # The copy's own token auth, on the shared token cache: a token request one of its
+        # calls needs goes out with the copy's timeout and retries.
+        tokens = None if self._tokens is None else self._tokens.sharing()
+        copy.config, copy._tokens = self.config, tokens
+        copy._connect(self._auth if tokens is None else tokens, connection, source=self)
         return copy
 
     def __repr__(self) -> str:
@@ -214,7 +217,8 @@ class CloudCX(_Core, SyncResources):
     refused (set them on it).
 
     `with_options(timeout=..., max_retries=..., retry_policy=...)` returns a copy with other
-    timeouts or retries that shares this client's connection pool, credentials and token.
+    timeouts or retries that shares this client's connection pool, credentials and token; a
+    token request one of the copy's calls needs goes out with the copy's settings.
 
     Example:
         >>> with CloudCX(base_url="https://cx.example.net", api_key="...") as cx:  # doctest: +SKIP
@@ -302,7 +306,7 @@ class CloudCX(_Core, SyncResources):
         from .resources._runner import SyncRunner
 
         self._open_http(HttpClient, RetryTransport, auth, connection, source)
-        if self._tokens is not None and source is None:
+        if self._tokens is not None:
             self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
@@ -320,7 +324,10 @@ class CloudCX(_Core, SyncResources):
 
         The copy uses this client's connections, credentials and token (no new token request),
         and is usable while this client is open; closing the copy leaves this client open,
-        closing this client closes the copies too. Arguments left out keep their value.
+        closing this client closes the copies too. Arguments left out keep their value. The
+        copy's settings apply to everything it sends, a token request included: when one of
+        its calls finds the shared token missing or due, that call obtains it with the copy's
+        timeout, retries and deadline, and the original and every copy use the one token.
 
         Example:
             >>> patient = cx.with_options(timeout=120, max_retries=5)  # doctest: +SKIP
@@ -452,7 +459,7 @@ class AsyncCloudCX(_Core, AsyncResources):
         from .resources._runner import AsyncRunner
 
         self._open_http(AsyncHttpClient, AsyncRetryTransport, auth, connection, source)
-        if self._tokens is not None and source is None:
+        if self._tokens is not None:
             self._tokens.attach(self._http)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""

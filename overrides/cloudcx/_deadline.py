@@ -12,7 +12,10 @@ timeout keeps a request alive for ever. Two bounds make time real:
 
 The scope holds both; the network layer enforces them (`cloudcx._transport`): every connect,
 read and write waits at most until the nearer bound, and one that starts after it fails at once
-with a timeout, in the headers as in the body, sync and async.
+with a timeout, in the headers as in the body, sync and async. Before each wait it records in
+the scope whether the call deadline is that bound (`CallScope.deadline_bound`): a timeout of the
+wait is then the deadline's doing, a fact `deadline_caused_timeout` reads when the timeout
+becomes an `APITimeoutError` (its `deadline_passed`).
 
 The body cap: `read_capped` reads a response body in small raw chunks and counts the decoded
 (decompressed) bytes, ending the read as soon as they pass the client's `max_response_bytes`:
@@ -41,6 +44,7 @@ __all__ = [
     "bind_limits",
     "call_scope",
     "current_scope",
+    "deadline_caused_timeout",
     "read_capped",
     "remaining_time",
 ]
@@ -78,12 +82,16 @@ class CallScope:
         ends_at: When the whole call must end (the call deadline); None: no deadline.
         body_cap: The cap on each response body's decoded size, in bytes.
         attempt_ends_at: When the attempt in progress must end; set by the retry transport.
+        deadline_bound: Whether the call deadline, not the wait's own timeout or the attempt's
+            end, bounds the network wait in progress (or the one that just failed); set by the
+            network layer before each wait, cleared when an attempt begins.
     """
 
     clock: Callable[[], float]
     ends_at: float | None
     body_cap: int
     attempt_ends_at: float | None = None
+    deadline_bound: bool = False
 
     @classmethod
     def start(cls, limits: CallLimits) -> CallScope:
@@ -98,6 +106,7 @@ class CallScope:
     def begin_attempt(self, budget: float | None) -> None:
         """Start an attempt that may last `budget` seconds (None: only the call deadline)."""
         self.attempt_ends_at = None if budget is None else self.clock() + budget
+        self.deadline_bound = False
 
     def io_ends_at(self) -> float | None:
         """The nearer of the call deadline and the attempt's end, which every wait must meet."""
@@ -120,6 +129,16 @@ def remaining_time() -> float | None:
     scope = _SCOPE.get()
     left = None if scope is None else scope.remaining()
     return None if left is None or left > MAX_TIMEOUT else max(0.0, left)
+
+
+def deadline_caused_timeout() -> bool:
+    """Whether the current call's deadline, not a timeout of the request's own, ended its wait.
+
+    Asked right after a network wait timed out, in its call: the wait that failed is the last
+    one the call made, and the scope says whether the call deadline bounded it.
+    """
+    scope = _SCOPE.get()
+    return scope is not None and scope.deadline_bound
 
 
 class _OpenedScope:

@@ -3,7 +3,7 @@
 No other exception escapes a public call: transport failures, undecodable bodies and
 configuration mistakes are all translated into a subclass of `CloudCXError`, with the original
 exception chained as `__cause__`. Messages never contain secrets: URLs are shown without their
-query's secret parameters, and bodies are masked before they are quoted.
+secret parameters (path and query), and bodies are masked before they are quoted.
 """
 
 from __future__ import annotations
@@ -208,7 +208,24 @@ class APIConnectionError(CloudCXError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool), after retries."""
+    """The request timed out (connect, read, write or pool), after retries.
+
+    Attributes:
+        deadline_passed: True when the call's overall deadline (`RetryPolicy.deadline`) ended
+            the wait, False when one of the request's own timeouts did: the endpoint was slow
+            within a bound of its own, and another call with time left would meet the same.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        deadline_passed: bool = False,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.deadline_passed = deadline_passed
 
 
 class InvalidResponseError(CloudCXError):

@@ -22,6 +22,7 @@ import httpx
 
 from cloudcx_openapi.models.o_auth_error import OAuthError
 
+from ._deadline import deadline_caused_timeout
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -45,6 +46,7 @@ __all__ = [
     "Decodable",
     "api_refusal",
     "decode_envelope",
+    "describe_path",
     "describe_url",
     "envelope_message",
     "invalid_response",
@@ -88,6 +90,7 @@ _SECRET_QUERY_KEYS = frozenset(
 # Not secret, but personal: a search term may be a name; messages keep only that one was given.
 _PERSONAL_QUERY_KEYS = frozenset({"keywords"})
 _masked_query_keys: frozenset[str] | None = None
+_secret_templates: tuple[tuple[str | bool, ...], ...] | None = None
 # What decoding a body as JSON raises; RecursionError: a hostile body nested too deep.
 _JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 
@@ -155,17 +158,90 @@ def _masked_keys() -> frozenset[str]:
     return _masked_query_keys
 
 
-def describe_url(url: httpx.URL) -> str:
-    """The URL for messages: no user-info; secret-looking and `keywords` query values masked."""
+def _secret_path_templates() -> tuple[tuple[str | bool, ...], ...]:
+    """The path templates of the operations with a secret path parameter, split in segments.
+
+    A segment is its literal text, or, for one with a parameter in it, whether it holds a
+    secret one. Read from the operation table when a URL is first shown: the spec decides.
+    """
+    global _secret_templates
+    if _secret_templates is None:
+        from cloudcx_openapi.operations import OPERATIONS
+
+        templates = []
+        for operation in OPERATIONS:
+            secret = {
+                "{" + parameter.name + "}"
+                for parameter in operation.parameters
+                if parameter.secret and parameter.location == "path"
+            }
+            if secret:
+                segments = operation.path.strip("/").split("/")
+                templates.append(
+                    tuple(
+                        any(name in part for name in secret) if "{" in part else part
+                        for part in segments
+                    )
+                )
+        _secret_templates = tuple(templates)
+    return _secret_templates
+
+
+def _masked_path(raw_path: str) -> str:
+    """`raw_path` (percent-encoded, no query) with every segment a secret parameter fills masked.
+
+    A template is matched against the path's last segments, so that a base URL with a path of
+    its own (`https://host/cx`) changes nothing; a parameter's value is one encoded segment.
+    """
+    templates = _secret_path_templates()
+    if not templates:
+        return raw_path
+    segments = raw_path.split("/")
+    for template in templates:
+        start = len(segments) - len(template)
+        if start < 1:
+            continue
+        tail = segments[start:]
+        if all(
+            isinstance(part, bool) or part == seen
+            for part, seen in zip(template, tail, strict=True)
+        ):
+            segments[start:] = [
+                REDACTED if part is True else seen
+                for part, seen in zip(template, tail, strict=True)
+            ]
+    return "/".join(segments)
+
+
+def describe_path(url: httpx.URL) -> str:
+    """The URL's path for messages and log lines (percent-encoded), secret parameters masked."""
+    return _masked_path(url.raw_path.decode("ascii").partition("?")[0])
+
+
+def _url_for_messages(url: httpx.URL) -> httpx.URL:
+    """`url` without user-info, with its secret path segments and query values masked."""
     clean = url.copy_with(username=None, password=None) if url.userinfo else url
+    raw_path, mark, query = clean.raw_path.decode("ascii").partition("?")
+    masked_path = _masked_path(raw_path)
+    if masked_path != raw_path:
+        clean = clean.copy_with(raw_path=f"{masked_path}{mark}{query}".encode("ascii"))
     if not clean.query:
-        return str(clean)
+        return clean
     masked = _masked_keys()
     params = [
         (key, REDACTED if key.lower() in masked else value)
         for key, value in clean.params.multi_items()
     ]
-    return str(clean.copy_with(params=params))
+    return clean.copy_with(params=params)
+
+
+def describe_url(url: httpx.URL) -> str:
+    """The URL for messages: no user-info; secrets in the path and the query masked.
+
+    Masked: the path segments a `format: password` parameter fills, and the values of secret
+    query parameters (the spec's and the credential-looking ones) and of `keywords`.
+    """
+    return str(_url_for_messages(url))
 
 
 def _fields(response: httpx.Response) -> dict[str, Any]:
@@ -253,7 +329,8 @@ def _masked_url(response: httpx.Response, url: httpx.URL) -> str:
     """
     described = describe_url(url)
     decoded = unquote(described)
-    masked = redact(decoded, _known_secrets(response, KNOWN_SECRETS_EXTENSION))
+    secrets = _known_secrets(response, KNOWN_SECRETS_EXTENSION, ARGUMENT_SECRETS_EXTENSION)
+    masked = redact(decoded, secrets)
     if masked != decoded:
         described = quote(masked, safe=_URL_SAFE)
     return server_text(response, described)
@@ -661,15 +738,35 @@ def _scrub_request(request: httpx.Request | None) -> None:
     """Take the credentials off a request that failed for good.
 
     The httpx exception chained to the client's error keeps the request (`exc.request`), and a
-    traceback keeps it in its frames: without this, its `Authorization` header, or a token
-    request's form with the password and the client secret, would ride along in clear.
+    traceback keeps it in its frames: without this, its `Authorization` header, a secret
+    parameter in its URL, or a token request's form with the password and the client secret,
+    would ride along in clear.
     """
     if request is None:
         return
     request.headers.pop("Authorization", None)
+    # Its URL may carry a secret parameter, in the path or the query.
+    request.url = _url_for_messages(request.url)
     if request.extensions.get(KNOWN_SECRETS_EXTENSION) and request.method == "POST":
         request.stream = httpx.ByteStream(b"")
         request._content = b""
+
+
+def _deadline_caused(exc: httpx.TimeoutException, request: httpx.Request | None) -> bool:
+    """Whether the call deadline, not one of the request's own timeouts, ended the wait.
+
+    The wait for a pooled connection comes before any network wait, bounded by the request's
+    pool timeout, which the retry transport cuts to what is left of the deadline when that is
+    less: the cut says it. Every later wait is the network layer's, which the scope records.
+    """
+    if isinstance(exc, httpx.PoolTimeout) and request is not None:
+        from ._transport import BASE_TIMEOUT_EXTENSION  # _transport imports this module
+
+        own = request.extensions.get(BASE_TIMEOUT_EXTENSION) or {}
+        cut = request.extensions.get("timeout") or {}
+        pool, own_pool = cut.get("pool"), own.get("pool", cut.get("pool"))
+        return pool is not None and (own_pool is None or pool < own_pool)
+    return deadline_caused_timeout()
 
 
 def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | None) -> CloudCXError:
@@ -684,7 +781,12 @@ def translate_transport_error(exc: httpx.HTTPError, request: httpx.Request | Non
     tries = f" after {count} attempts" if isinstance(count, int) and count >= 2 else ""
     name = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"the request timed out ({name}){tries}", method=method, url=url)
+        return APITimeoutError(
+            f"the request timed out ({name}){tries}",
+            method=method,
+            url=url,
+            deadline_passed=_deadline_caused(exc, request),
+        )
     if isinstance(exc, httpx.TransportError):
         return APIConnectionError(f"the connection failed ({name}){tries}", method=method, url=url)
     # Not a network failure: a redirect loop, a stream used twice, a URL httpx refused.

@@ -76,7 +76,7 @@ from ._deadline import (
     read_capped,
 )
 from ._exceptions import CloudCXError, ConfigurationError
-from ._response import ATTEMPTS_EXTENSION, parse_retry_after
+from ._response import ATTEMPTS_EXTENSION, describe_path, parse_retry_after
 
 __all__ = [
     "BASE_TIMEOUT_EXTENSION",
@@ -306,7 +306,7 @@ class _Attempts:
         }
 
     def _describe(self) -> str:
-        return f"{self.request.method} {self.request.url.path}"
+        return f"{self.request.method} {describe_path(self.request.url)}"
 
     def log_outcome(self, outcome: str) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
@@ -510,6 +510,8 @@ def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
     if ends_at is None:
         return timeout
     left = ends_at - scope.clock()
+    # A timeout of this wait is the call deadline's doing when the deadline bounds it.
+    scope.deadline_bound = ends_at == scope.ends_at and (timeout is None or left <= timeout)
     if left <= 0:
         raise error("the time allowed for the attempt or the call ran out")
     if left > MAX_TIMEOUT:

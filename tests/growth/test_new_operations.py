@@ -10,7 +10,6 @@ that is not the simulator (`_grown_calls.py`).
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.grown_spec import grow_project_spec
+from tests.support.grown_spec import grow_project_spec, run_grown
 from tests.support.tools import ROOT
 
 # PyYAML (a dependency of the generator) ships no type stubs.
@@ -70,23 +69,7 @@ def test_added_operations_become_typed_methods_with_no_change_under_overrides(
     changed = _git(tree, "status", "--porcelain", "generated/")
     assert "generated/cloudcx_openapi/resources.py" in changed
 
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tree / "overrides"), str(tree / "generated")]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    for name in list(environment):
-        if name.startswith("CLOUDCX_") or name.lower().endswith("_proxy"):
-            del environment[name]
-    calls = subprocess.run(
-        [sys.executable, str(CALLS)],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    calls = run_grown(CALLS, [tree / "overrides", tree / "generated"], tmp_path)
     assert calls.returncode == 0, calls.stdout + calls.stderr
     assert f"cloudcx from {tree / 'overrides'}" in calls.stdout
     assert "grown calls: ok" in calls.stdout

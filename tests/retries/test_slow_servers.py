@@ -59,7 +59,7 @@ def _drip_token(path: str, connection: Connection) -> None:
     connection.respond_json(user_page())
 
 
-def _timed(call: Callable[[], object]) -> tuple[float, BaseException]:
+def _timed(call: Callable[[], object]) -> tuple[float, APITimeoutError]:
     started = time.monotonic()
     with pytest.raises(APITimeoutError) as caught:
         call()
@@ -74,6 +74,7 @@ def test_a_dripping_api_is_bounded_by_the_attempts_timeout(
         elapsed, error = _timed(cx.users.list)
     print(f"\nslow API ({handler.__name__}), timeout=0.5 s: gave up after {elapsed:.2f} s")
     assert elapsed < 0.5 + _SLACK
+    assert not error.deadline_passed  # the attempt's own bound, not the call deadline
     assert_no_secret(error)
 
 
@@ -90,11 +91,12 @@ def test_a_dripping_api_is_bounded_by_the_call_deadline(
     )
     try:
         with CloudCX(**settings) as cx:
-            elapsed, _ = _timed(cx.users.list)
+            elapsed, error = _timed(cx.users.list)
     finally:
         server.close()
     print(f"\nslow API ({handler.__name__}), deadline=0.8 s: gave up after {elapsed:.2f} s")
     assert elapsed < 0.8 + _SLACK
+    assert error.deadline_passed
 
 
 @pytest.mark.parametrize("handler", [_drip_head, _drip_body], ids=["headers", "body"])
@@ -153,6 +155,7 @@ def test_a_dripping_token_endpoint_is_bounded_by_the_call_deadline() -> None:
         elapsed, error = _timed(cx.users.list)
     print(f"\nslow token endpoint, deadline=0.8 s: gave up after {elapsed:.2f} s")
     assert elapsed < 0.8 + _SLACK
+    assert error.deadline_passed
     assert_no_secret(error)
 
 

@@ -1,17 +1,19 @@
 """Copies of the spec grown by new operations: the one place the growth tests build them.
 
-- `grown_spec`/`generate_grown`: call-queue operations of every shape, and the package
-  generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
-  does); the simulator and CLI tests show that both serve and offer an operation the day it
-  is added to the spec, with nothing under `overrides/` changed.
+- `grown_spec`/`generate_grown`: call-queue operations of every shape (one with a secret path
+  parameter), and the package generated from them (with `generator/regenerate.py --spec S
+  --out D`, as `make generate` does); the simulator and CLI tests show that both serve and
+  offer an operation the day it is added to the spec, with nothing under `overrides/` changed.
 - `grow_project_spec`: the operations the whole-project growth test adds to the spec of a
   copy of the project (a get by ID, a paged list, a create, a delete whose data is null).
+- `run_grown`: runs a script in a subprocess that imports the grown packages first.
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
   artefacts built from the spec (the docs' code samples, the Postman collection).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,13 +105,20 @@ def _operation(
     }
 
 
-_QUEUE_ID_PARAMETER = {
-    "name": "queueId",
-    "in": "path",
-    "required": True,
-    "description": "The call queue's ID.",
-    "schema": {"type": "string", "format": "uuid"},
-}
+def _path_parameter(name: str, description: str, string_format: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "format": string_format},
+    }
+
+
+_QUEUE_ID_PARAMETER = _path_parameter("queueId", "The call queue's ID.", "uuid")
+_ACCESS_CODE_PARAMETER = _path_parameter(
+    "accessCode", "The queue's recording access code (a secret).", "password"
+)
 
 
 def grown_spec() -> dict[str, Any]:
@@ -228,6 +237,16 @@ def grown_spec() -> dict[str, Any]:
             _envelope({"type": "null"}, None),
         ),
     }
+    # A secret in the path: the spec marks it `format: password`, and no URL the client shows
+    # (errors, reprs, logs) may carry it.
+    spec["paths"]["/openapi/v2/call-queue/{queueId}/recording/{accessCode}"] = {
+        "get": _operation(
+            "getCallQueueRecording",
+            "Get a call queue's recording settings, unlocked by its access code",
+            [_QUEUE_ID_PARAMETER, _ACCESS_CODE_PARAMETER],
+            _envelope(queue_ref, _QUEUE),
+        )
+    }
     return spec
 
 
@@ -257,6 +276,27 @@ def generate_grown(scratch: Path) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+def run_grown(script: Path, folders: list[Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `script` with `folders` first on PYTHONPATH, without CLOUDCX_* or proxy settings."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(folder) for folder in folders),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name in list(environment):
+        if name.startswith("CLOUDCX_") or name.lower().endswith("_proxy"):
+            del environment[name]
+    return subprocess.run(
+        [sys.executable, str(script)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=GENERATOR_TIMEOUT,
+        check=False,
+    )
 
 
 def example_of(path: str, method: str) -> object:

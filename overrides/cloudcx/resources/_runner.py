@@ -28,6 +28,7 @@ from .._exceptions import CloudCXError, ConfigurationError
 from .._response import (
     ARGUMENT_SECRETS_EXTENSION,
     decode_envelope,
+    describe_path,
     load_fast_path,
     translate_body_error,
     translate_transport_error,
@@ -91,7 +92,7 @@ class RawResponse(Generic[R_co]):
 
     def __repr__(self) -> str:
         request = self.http_response.request
-        return f"<RawResponse [{self.status_code}] {request.method} {request.url.path}>"
+        return f"<RawResponse [{self.status_code}] {request.method} {describe_path(request.url)}>"
 
 
 def _shown(value: object) -> str:
