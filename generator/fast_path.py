@@ -305,7 +305,8 @@ def _decode_{class_name}(content: bytes) -> {class_name} | None:
 def render_fast_path(spec: Mapping[str, Any], operations: Iterable[OperationInfo]) -> str:
     """The source of `cloudcx_openapi/fast_path.py`."""
     emitter = _Emitter(spec)
-    data_models = sorted({op.data_model for op in operations if op.data_model in emitter.by_class})
+    # A list's items (`data_list`) keep the tolerant decoder: these decoders read one object.
+    data_models = sorted({op.data_model for op in operations if op.data_model in emitter.by_class and not op.data_list})
     fast = [model for model in data_models if emitter.model(emitter.by_class[model])]
     emitter.called.update(emitter.by_class[model] for model in fast)
     imports = sorted({_class(name) for name in emitter.structs})

@@ -1,11 +1,13 @@
 """Copies of the spec grown by new operations: the one place the growth tests build them.
 
-- `grown_spec`/`generate_grown`: call-queue operations of every shape, and the package
-  generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
-  does); the simulator and CLI tests show that both serve and offer an operation the day it
-  is added to the spec, with nothing under `overrides/` changed.
+- `grown_spec`/`generate_grown`: call-queue operations of every shape (a list among them, its
+  `data` an inline array of agents), and the package generated from them (with
+  `generator/regenerate.py --spec S --out D`, as `make generate` does); the simulator and
+  CLI tests show that both serve and offer an operation the day it is added to the spec,
+  with nothing under `overrides/` changed.
 - `grow_project_spec`: the operations the whole-project growth test adds to the spec of a
-  copy of the project (a get by ID, a paged list, a create, a delete whose data is null).
+  copy of the project (a get by ID, a paged list, a create, a delete whose data is null, a
+  list of teams whose data is a `$ref` to an array schema).
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
   artefacts built from the spec (the docs' code samples, the Postman collection).
 """
@@ -59,6 +61,12 @@ _USER_DETAIL = f"""  {GROWN_PATH}:
 
 _SECURITY: list[dict[str, list[str]]] = [{"oauth2": []}, {"apiKey": []}]
 _QUEUE = {"id": QUEUE_ID, "name": "Support", "priority": 3, "recordCalls": True}
+QUEUE_AGENTS = [
+    {"id": "a-1", "name": "Ada", "available": True},
+    {"id": "a-2", "name": 'Grace, "Amazing"', "available": False},
+]
+"""The example `data` of `listQueueAgents` in `grown_spec`: a list, not an object."""
+QUEUE_AGENTS_PATH = "/openapi/v2/call-queue/{queueId}/agents"
 
 
 def _envelope(data: dict[str, Any], example_data: Any) -> dict[str, Any]:
@@ -214,6 +222,24 @@ def grown_spec() -> dict[str, Any]:
     }
     spec["paths"]["/openapi/v2/call-queue/page"] = {"get": listing}
     spec["paths"]["/openapi/v2/call-queue"] = {"post": create}
+    schemas["Agent"] = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "available": {"type": "boolean"},
+        },
+    }
+    agents = {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}
+    spec["paths"][QUEUE_AGENTS_PATH] = {
+        "get": _operation(
+            "listQueueAgents",
+            "List the agents of a call queue",
+            [_QUEUE_ID_PARAMETER],
+            _envelope(agents, QUEUE_AGENTS),
+        )
+    }
     spec["paths"]["/openapi/v2/call-queue/{queueId}"] = {
         "get": _operation(
             "getCallQueue",
@@ -333,6 +359,17 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
     schemas["CallQueueEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueue"})
     schemas["CallQueuePageEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueuePage"})
     schemas["EmptyEnvelope"] = _enveloped({"type": "null"})
+    schemas["Team"] = {
+        "type": "object",
+        "required": ["id", "name", "lead"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "lead": {"type": "string", "nullable": True},
+        },
+    }
+    schemas["Teams"] = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
+    schemas["TeamsEnvelope"] = _enveloped({"$ref": "#/components/schemas/Teams"})
     paths = spec["paths"]
     paths["/openapi/v2/user/{id}"] = {
         "get": {
@@ -389,6 +426,19 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
                 },
             },
             "responses": _answers("CallQueueEnvelope", "The new queue."),
+        }
+    }
+    paths["/openapi/v2/team/list"] = {
+        "get": {
+            "operationId": "listTeams",
+            "x-cloudcx-method": "list",
+            "tags": ["teams"],
+            "summary": "List every team",
+            "security": _SECURITY,
+            "parameters": [
+                {"name": "site", "in": "query", "schema": {"type": "string", "maxLength": 20}}
+            ],
+            "responses": _answers("TeamsEnvelope", "Every team, in one list."),
         }
     }
     paths["/openapi/v2/call-queue/{queueId}"] = {
