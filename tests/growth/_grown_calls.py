@@ -1,12 +1,13 @@
 """Call every operation the growth test adds, sync and async, against a loopback server.
 
 Run by `test_new_operations.py` as a script, in a subprocess whose `PYTHONPATH` puts the regenerated
-copy of the project first: `cloudcx.call_queues` and `cloudcx.users.get` exist only there, so
-the clients are typed `Any` here. The server below is not the simulator: a few lines of
-`http.server` that answer the new operations as a CloudCX server would (envelopes, a 404, an
-error envelope on HTTP 200, pages, a list of teams and lists broken on purpose), count what they receive, and fail some requests on purpose
-(a 502 and a connection dropped after the request was read) to show that a POST is never
-resent while a GET is. Prints `grown calls: ok` when every check holds.
+copy of the project first: `cloudcx.call_queues`, `cloudcx.teams` and `cloudcx.users.get` exist
+only there, so the clients are typed `Any` here. The server below is not the simulator: a few
+lines of `http.server` that answer the new operations as a CloudCX server would (envelopes, a
+404, an error envelope on HTTP 200, pages, a list of teams and lists broken on purpose), count
+what they receive, and fail some requests on purpose (a 502 and a connection dropped after the
+request was read) to show that a POST is never resent while a GET is. Prints
+`grown calls: ok` when every check holds.
 """
 
 from __future__ import annotations

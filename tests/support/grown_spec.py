@@ -9,7 +9,8 @@
   copy of the project (a get by ID, a paged list, a create, a delete whose data is null, a
   list of teams whose data is a `$ref` to an array schema).
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
-  artefacts built from the spec (the docs' code samples, the Postman collection).
+  artefacts built from the spec (the docs' code samples, the Postman collection);
+  `write_project_growth_spec`: the spec as `grow_project_spec` grows it, for the same.
 """
 
 from __future__ import annotations
@@ -295,6 +296,15 @@ def write_grown_spec(folder: Path) -> Path:
     """Write the spec with a `getUser` operation added into `folder`; return its path."""
     grown = folder / "grown.yaml"
     grown.write_text(SPEC.read_text().replace("paths:\n", "paths:\n" + _USER_DETAIL, 1))
+    return grown
+
+
+def write_project_growth_spec(folder: Path) -> Path:
+    """Write the spec grown by `grow_project_spec` into `folder`; return its path."""
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    grow_project_spec(spec)
+    grown = folder / "grown-project.yaml"
+    grown.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return grown
 
 
