@@ -3,19 +3,19 @@
 The spec may write the list as a `$ref` to an array schema (`Teams: {type: array, items:
 {$ref: Team}}`) or inline (`type: array` with `items`), nullable or not: the operation table
 names the item's model in `data_model` and sets `data_list`; the generated method returns
-`list[Team]` on both clients; the fast path leaves the items to the tolerant decoder. A list
+`list[Team]` on both clients; the fast path decodes the list when it can describe the item. A list
 whose items are not a named object schema stops generation with a `SpecError` naming the
 operation and the schema.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 from tests.support.generator_modules import load_module_file
+from tests.support.grown_spec import list_operation_spec
 from tests.support.tools import ROOT
 
 operation_table = load_module_file("operation_table")
@@ -31,32 +31,12 @@ TEAM = {
 }
 TEAMS_REF = {"$ref": "#/components/schemas/Teams"}
 INLINE = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
+TEAMS = INLINE
 
 
 def _spec(data: Any, **schemas: Any) -> dict[str, Any]:
-    """The project's spec with `listTeams` (tag `teams`), whose envelope's `data` is `data`."""
-    spec = copy.deepcopy(SPEC)
-    spec["components"]["schemas"].update(
-        {"Team": TEAM, "Teams": {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}}
-    )
-    spec["components"]["schemas"].update(schemas)
-    envelope = {
-        "type": "object",
-        "required": ["code", "data"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "data": data},
-    }
-    spec["paths"]["/openapi/v2/team/list"] = {
-        "get": {
-            "operationId": "listTeams",
-            "x-cloudcx-method": "list",
-            "tags": ["teams"],
-            "summary": "List every team",
-            "responses": {
-                "200": {"description": "ok", "content": {"application/json": {"schema": envelope}}}
-            },
-        }
-    }
-    return spec
+    """The project's spec with `listTeams`, whose envelope's `data` is `data`."""
+    return list_operation_spec(data, {"Team": TEAM, "Teams": TEAMS, **schemas})
 
 
 def _list_teams(spec: dict[str, Any]) -> Any:
@@ -97,11 +77,23 @@ def test_both_clients_methods_return_a_list_of_the_item_model() -> None:
     assert "The envelope's `data`, a list of `Team`" in source
 
 
-def test_the_fast_path_leaves_a_lists_items_to_the_tolerant_decoder() -> None:
+def test_the_fast_path_decodes_a_list_of_a_model_it_can_describe() -> None:
     spec = _spec(TEAMS_REF)
     source: str = fast_path.render_fast_path(spec, operation_table.read_operations(spec))
-    assert "_decode_Team" not in source
+    assert "        Team: _decode_Team_list,\n" in source
+    assert "    data: list[_Team]\n" in source
+    assert "return [Team(item.id, item.name) for item in envelope.data]" in source
+    assert "Team: _decode_Team,\n" not in source  # no decoder of one team: no operation has it
     assert "        UserPage: _decode_UserPage,\n" in source
+
+
+def test_a_list_of_a_model_it_cannot_describe_keeps_the_usual_decoder() -> None:
+    optional_name = {**TEAM, "required": ["id"]}
+    spec = _spec(TEAMS_REF, Team=optional_name)
+    source: str = fast_path.render_fast_path(spec, operation_table.read_operations(spec))
+    assert "_decode_Team_list" not in source
+    empty = "MappingProxyType(\n    {\n    }\n)"
+    assert f"\nFAST_LIST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = {empty}" in source
 
 
 @pytest.mark.parametrize(

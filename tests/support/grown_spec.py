@@ -11,6 +11,7 @@
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
   artefacts built from the spec (the docs' code samples, the Postman collection);
   `write_project_growth_spec`: the spec as `grow_project_spec` grows it, for the same.
+- `list_operation_spec`: the spec with one list operation whose `data` schema a test chooses.
 """
 
 from __future__ import annotations
@@ -297,6 +298,32 @@ def write_grown_spec(folder: Path) -> Path:
     grown = folder / "grown.yaml"
     grown.write_text(SPEC.read_text().replace("paths:\n", "paths:\n" + _USER_DETAIL, 1))
     return grown
+
+
+LIST_PATH = "/openapi/v2/team/list"
+
+
+def list_operation_spec(data: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The project's spec with `schemas` added and `listTeams` (tag `teams`, method `list`) at
+    `LIST_PATH`, whose envelope's `data` has the schema `data` (a list, or anything to refuse)."""
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"].update(schemas)
+    envelope = {
+        "type": "object",
+        "required": ["code", "data"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "data": data},
+    }
+    media = {"application/json": {"schema": envelope}}
+    spec["paths"][LIST_PATH] = {
+        "get": {
+            "operationId": "listTeams",
+            "x-cloudcx-method": "list",
+            "tags": ["teams"],
+            "summary": "List every team",
+            "responses": {"200": {"description": "ok", "content": media}},
+        }
+    }
+    return spec
 
 
 def write_project_growth_spec(folder: Path) -> Path:

@@ -1,13 +1,18 @@
 """Decoding an envelope whose `data` is a list of records (the operation table's `data_list`).
 
-Each item is decoded by its generated model's `from_dict`, tolerant or strict as the client
-was built, exactly as a single record is; a `data` that is not a list, an item that is not an
-object, or an item that breaks its schema is an `InvalidResponseError` naming where (`data`,
-`data[2]`, `data[2].name`), never a `TypeError` or a `KeyError`.
+The exact body the spec describes is decoded in C by the generated fast path
+(`cloudcx_openapi.fast_path.FAST_LIST_DECODERS`), when the item's model has a fast decoder;
+every other body (and every body of a model without one) goes to the usual decoder, which
+gives the same result or the typed error. There each item is decoded by its generated model's
+`from_dict`, tolerant or strict as the client was built, exactly as a single record is; a
+`data` that is not a list, an item that is not an object, or an item that breaks its schema is
+an `InvalidResponseError` naming where (`data`, `data[2]`, `data[2].name`), never a
+`TypeError` or a `KeyError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -27,6 +32,23 @@ __all__ = ["decode_list_envelope"]
 M = TypeVar("M", bound=Decodable)
 
 _BROKEN = "the data breaks the API's schema"
+_fast_list_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
+
+
+def _fast_decoded_list(response: httpx.Response, item_model: type[M]) -> list[M] | None:
+    """The list decoded in C by the generated fast path, or None: decode the usual way."""
+    global _fast_list_decoders
+    if _fast_list_decoders is None:  # imported on the first list, with msgspec
+        from cloudcx_openapi.fast_path import FAST_LIST_DECODERS
+
+        _fast_list_decoders = FAST_LIST_DECODERS
+    decode = _fast_list_decoders.get(item_model)
+    if decode is None or not 200 <= response.status_code < 300:
+        return None
+    if "html" in response.headers.get("content-type", "").lower():
+        return None
+    decoded: list[M] | None = decode(response.content)
+    return decoded
 
 
 def decode_list_envelope(
@@ -47,6 +69,9 @@ def _decoded_list(
     response: httpx.Response, item_model: type[M], strict: bool
 ) -> list[M] | CloudCXError:
     """The decoded items, or the typed error (returned: see `_response.status_error`)."""
+    fast = _fast_decoded_list(response, item_model)
+    if fast is not None:
+        return fast
     body = _envelope_body(response)
     if isinstance(body, CloudCXError):
         return body
