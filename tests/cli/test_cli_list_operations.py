@@ -10,6 +10,7 @@ answer it cannot understand, with no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -56,6 +57,17 @@ def test_a_list_command_takes_columns_but_not_all(table: Sequence[Operation]) ->
     with pytest.raises(SystemExit) as refused:
         parser.parse_args([*COMMAND, "--all"])
     assert refused.value.code == 2
+
+
+def test_help_names_the_items_columns_and_no_walk(table: Sequence[Operation]) -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        build_parser(table).parse_args([*COMMAND, "--help"])
+    text = out.getvalue()
+    assert "List the agents of a call queue." in text
+    assert "columns (API field names; snake_case works too):\n  id, name, available" in text
+    assert "  cloudcx call-queues list-queue-agents --format csv --columns id,name" in text
+    assert "--all" not in text
 
 
 def test_every_format_writes_every_item(env: Env, grown_sim: Simulator, grown: Path) -> None:

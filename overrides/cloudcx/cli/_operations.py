@@ -176,8 +176,9 @@ def _epilog(operation: Operation, command: str) -> str:
         ]
     lines += ["", "examples:", f"  cloudcx {command} --help"]
     if _takes_columns(operation):
+        walk = "--all " if operation.paged else ""
         lines.append(
-            f"  cloudcx {command} --all --format csv --columns "
+            f"  cloudcx {command} {walk}--format csv --columns "
             f"{','.join(operation.record_fields[:2])}"
         )
     return "\n".join(lines)
