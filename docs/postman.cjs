@@ -9,7 +9,8 @@
 //   * every other operation sends `Authorization: Bearer {{accessToken}}` to {{baseUrl}}, and has
 //     a twin "(API key)" that sends `Bearer {{apiKey}}`;
 //   * every request carries tests drawn from its 200 response schema: the status, `code` "0000"
-//     for envelopes, and the required fields of the body and of its `data`.
+//     for envelopes, and the required fields of the body and of its `data` (of each item when
+//     `data` is a list).
 // The collection's variables are exactly baseUrl, tokenUrl, clientId, clientSecret, username,
 // password and apiKey; pass them (e.g. `newman run ... --env-var baseUrl=...`) to use the
 // collection against any CloudCX-compatible server, unchanged.
@@ -95,7 +96,18 @@ function responseTests(spec, operation) {
     lines.push("});");
     const data = resolve(spec, properties.data.allOf?.[0] ?? properties.data.oneOf?.[0] ?? properties.data);
     const fields = data.required ?? [];
-    if (fields.length > 0) {
+    if ([].concat(data.type).includes("array")) {
+      // A list: every item has the required fields of the items' schema.
+      const itemFields = resolve(spec, data.items).required ?? [];
+      lines.push(`pm.test("data is a list of items with ${itemFields.join(", ")}", function () {`);
+      lines.push("    pm.expect(body.data).to.be.an(\"array\");");
+      lines.push("    body.data.forEach(function (item) {");
+      for (const name of itemFields) {
+        lines.push(`        pm.expect(item).to.have.property(${JSON.stringify(name)});`);
+      }
+      lines.push("    });");
+      lines.push("});");
+    } else if (fields.length > 0) {
       lines.push(`pm.test("data has the ${fields.join(", ")} of its shape", function () {`);
       lines.push("    pm.expect(body.data).to.be.an(\"object\");");
       for (const name of fields) {

@@ -8,8 +8,9 @@ function that builds the SAME public attrs model from it positionally. `FAST_DEC
 data model class to a function from the response bytes to the model, or None when the body is
 anything else (an error envelope, a missing or extra field, a value out of range, not UTF-8,
 ...): the caller then runs the tolerant (or strict) decoder, which gives the same result or the
-typed error. The fast path therefore never decides what a body means; it only skips work on
-the common, exact body.
+typed error. `FAST_LIST_DECODERS` does the same, by item model, for the operations whose `data`
+is a list of a model (`data_list`): response bytes -> the list of models, or None. The fast path
+therefore never decides what a body means; it only skips work on the common, exact body.
 
 A model the emitter cannot describe exactly (an optional property, a type other than string,
 integer, number, boolean, array or a named object, or any keyword that constrains a value other
@@ -302,12 +303,53 @@ def _decode_{class_name}(content: bytes) -> {class_name} | None:
         _COLLECTOR.end(pause)"""
 
 
+def _list_decoder(class_name: str, build_item: str) -> str:
+    """The decoder of an envelope whose `data` is a list of `class_name` (`build_item`: of `item`)."""
+    return f"""class _{class_name}ListEnvelope(msgspec.Struct):
+    code: str
+    data: list[_{class_name}]
+
+
+_DECODE_{class_name.upper()}_LIST = msgspec.json.Decoder(_{class_name}ListEnvelope).decode
+
+
+def _decode_{class_name}_list(content: bytes) -> list[{class_name}] | None:
+    pause = _COLLECTOR.begin(len(content))
+    try:
+        envelope = _DECODE_{class_name.upper()}_LIST(content)
+    except _REFUSED:
+        return None
+    else:
+        if envelope.code != SUCCESS_CODE:
+            return None
+        return [{build_item} for item in envelope.data]
+    finally:
+        _COLLECTOR.end(pause)"""
+
+
+def _list_decoders(emitter: _Emitter, operations: Iterable[OperationInfo]) -> str:
+    """The decoders of the lists (`data_list`) whose items the emitter describes, and their map."""
+    items = sorted({op.data_model for op in operations if op.data_list and op.data_model in emitter.by_class})
+    fast = [model for model in items if emitter.model(emitter.by_class[model])]
+    # Each item is built inline, not through a builder function: one call less per item.
+    builds = {model: emitter.constructors[emitter.by_class[model]].format(source="item") for model in fast}
+    entries = "".join(f"        {model}: _decode_{model}_list,\n" for model in fast)
+    return "".join(f"{_list_decoder(model, builds[model])}\n\n\n" for model in fast) + (
+        "FAST_LIST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = MappingProxyType(\n"
+        f"    {{\n{entries}    }}\n)\n"
+        '"""Each item model of a list with a fast decoder: response bytes -> the list, or None."""\n'
+    )
+
+
 def render_fast_path(spec: Mapping[str, Any], operations: Iterable[OperationInfo]) -> str:
     """The source of `cloudcx_openapi/fast_path.py`."""
+    operations = list(operations)
     emitter = _Emitter(spec)
-    data_models = sorted({op.data_model for op in operations if op.data_model in emitter.by_class})
+    # A list's items (`data_list`) have decoders of their own (`_list_decoders`).
+    data_models = sorted({op.data_model for op in operations if op.data_model in emitter.by_class and not op.data_list})
     fast = [model for model in data_models if emitter.model(emitter.by_class[model])]
     emitter.called.update(emitter.by_class[model] for model in fast)
+    lists = _list_decoders(emitter, operations)
     imports = sorted({_class(name) for name in emitter.structs})
     header = _HEADER if imports else _HEADER.replace("from .models import {imports}\n\n", "")
     structs = "".join(emitter.structs.values())
@@ -322,8 +364,9 @@ def render_fast_path(spec: Mapping[str, Any], operations: Iterable[OperationInfo
     parts.append(
         "FAST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = MappingProxyType(\n"
         f"    {{\n{entries}    }}\n)\n"
-        '"""Each data model with a fast decoder: response bytes -> the model, or None."""\n'
+        '"""Each data model with a fast decoder: response bytes -> the model, or None."""\n\n'
     )
+    parts.append(lists)
     return "".join(parts)
 
 

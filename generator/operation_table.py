@@ -13,7 +13,8 @@ Conventions read from the spec (the README's "Adding an endpoint when the API gr
 * an operation that declares `security: []` (the token request) is not a resource operation;
 * the success response is the lowest 2xx; its JSON body is the CloudCX envelope (`code`,
   `message`, `data`), and `data` is a named schema (a `$ref`, alone or in a `oneOf`/`anyOf`/
-  `allOf` with `null`) or always `null` (`type: "null"`);
+  `allOf` with `null`), an array of a named object schema (a `$ref` to an array schema, or an
+  inline `type: array`, whose `items` is a `$ref`), or always `null` (`type: "null"`);
 * nullability is read in both spellings: OpenAPI 3.1 `type: [x, "null"]` (or a `oneOf` with
   `type: "null"`) and OpenAPI 3.0 `nullable: true`.
 """
@@ -206,24 +207,49 @@ def _data_schema(spec: Mapping[str, Any], operation_id: str, response: Mapping[s
     return properties["data"]
 
 
-def _data_ref(data: Any) -> str | None:
-    """The schema name `data` refers to, alone or beside `null` in a oneOf/anyOf/allOf."""
-    name = _ref_name(data)
-    if name is None and isinstance(data, Mapping):
+def _data_branch(data: Any) -> Any:
+    """`data`'s schema other than `null`: the one other branch of a oneOf/anyOf/allOf, or itself."""
+    if isinstance(data, Mapping) and "$ref" not in data:
         for key in ("oneOf", "anyOf", "allOf"):
             branches = [branch for branch in data.get(key, []) if not _is_null_schema(branch)]
             if len(branches) == 1:
-                name = _ref_name(branches[0])
+                return branches[0]
+    return data
+
+
+def _data_ref(data: Any) -> str | None:
+    """The schema name `data` refers to, alone or beside `null` in a oneOf/anyOf/allOf."""
+    return _ref_name(_data_branch(data))
+
+
+def _list_item(spec: Mapping[str, Any], operation_id: str, data: Any) -> str | None:
+    """The schema name of the items when `data` is an array, else None.
+
+    The array is a `$ref` to an array schema or an inline `type: array`; its `items` must be a
+    `$ref` to an object schema, so that each item decodes into a generated model.
+    """
+    branch = _data_branch(data)
+    schema = _resolve(spec, branch)
+    if not isinstance(schema, Mapping) or _type_and_nullable(spec, schema)[0] != "array":
+        return None
+    items = schema.get("items")
+    name = _ref_name(items)
+    if name is None or _type_and_nullable(spec, _resolve(spec, items))[0] != "object":
+        where = f"schema {_ref_name(branch)!r}" if _ref_name(branch) else "an inline array schema"
+        raise SpecError(
+            f"{operation_id}: the envelope's data is an array ({where}) whose items are not a "
+            "named object schema: give `items` a $ref to an object schema"
+        )
     return name
 
 
-def _data_model(operation_id: str, data: Any) -> str | None:
-    """The class name of the data's model, or None when `data` is always null."""
+def _data_model(operation_id: str, data: Any, list_item: str | None) -> str | None:
+    """The class name of the data's model (of its items for a list), or None when always null."""
     if _is_null_schema(data):
         return None
-    name = _data_ref(data)
+    name = list_item or _data_ref(data)
     if name is None:
-        raise SpecError(f"{operation_id}: the envelope's data must be a named schema ($ref) or null")
+        raise SpecError(f"{operation_id}: the envelope's data must be a named schema ($ref), an array of one, or null")
     return str(ClassName(name, prefix=_FIELD_PREFIX))
 
 
@@ -240,9 +266,9 @@ def _page_item_model(spec: Mapping[str, Any], data: Any) -> str | None:
     return str(ClassName(item, prefix=_FIELD_PREFIX))
 
 
-def _record_fields(spec: Mapping[str, Any], data: Any, paged: bool) -> tuple[str, ...]:
+def _record_fields(spec: Mapping[str, Any], data: Any, paged: bool, list_item: str | None) -> tuple[str, ...]:
     """The API field names of the records an operation returns (see `Operation.record_fields`)."""
-    name = _data_ref(data)
+    name = list_item or _data_ref(data)
     if name is None:
         return ()
     schema = _resolve(spec, spec["components"]["schemas"][name])
@@ -313,6 +339,7 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                 )
             status, response = _success(spec, operation)
             data = _data_schema(spec, operation_id, response)
+            list_item = _list_item(spec, operation_id, data)
             wire = {(parameter.location, parameter.name) for parameter in parameters}
             item_model = _page_item_model(spec, data)
             paged = all(("query", name) in wire for name in PAGE_PARAMETERS) and item_model is not None
@@ -329,7 +356,7 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     description=str(operation.get("description", "")).strip(),
                     parameters=parameters,
                     paged=paged,
-                    data_model=_data_model(operation_id, data),
+                    data_model=_data_model(operation_id, data, list_item),
                     item_model=item_model if paged else None,
                     success_status=status,
                     success_example=_example(response),
@@ -339,7 +366,8 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     page_walker=page_walker,
                     documented_statuses=tuple(str(status) for status in operation.get("responses", {})),
                     resource_description=tag_descriptions.get(str(tags[0]), ""),
-                    record_fields=_record_fields(spec, data, paged),
+                    record_fields=_record_fields(spec, data, paged, list_item),
+                    data_list=list_item is not None,
                 )
             )
     seen: set[tuple[str, str]] = set()
@@ -367,7 +395,8 @@ Shape (stable: fields may be added, none renamed or removed):
   `summary`, `description`; `parameters` (a tuple of `Parameter`: path, then query, then the
   top-level properties of the JSON body); `paged` (takes `pageIndex`/`pageSize` and its `data`
   is a page: a `content` array and `totalPages`); `data_model` (the class name, in
-  `cloudcx_openapi.models`, of the envelope's `data`, or None when `data` is always null);
+  `cloudcx_openapi.models`, of the envelope's `data`, of each of its items when `data_list`,
+  or None when `data` is always null);
   `item_model` (for a paged operation, the class name of the page's items, else None);
   `success_status`; `success_example` (the success response's first example, as JSON text, or
   None); `security` (the alternatives, each a tuple of scheme names, as in the spec);
@@ -378,7 +407,9 @@ Shape (stable: fields may be added, none renamed or removed):
   written: `"200"`, `"422"`, `"4XX"`, `"default"`); `resource_description` (the description
   of the spec's tag that names the resource, on one line, or ""); `record_fields` (the API
   field names of the records the operation returns, in the schema's order: a page's items for
-  a paged operation, else the envelope's `data`; empty when `data` is always null).
+  a paged operation, a list's items, else the envelope's `data`; empty when `data` is always
+  null); `data_list` (the envelope's `data` is a JSON array, each item a `data_model`: the
+  method returns `list[<data_model>]`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -443,6 +474,7 @@ class Operation:
     documented_statuses: tuple[str, ...]
     resource_description: str
     record_fields: tuple[str, ...]
+    data_list: bool
 
 '''
 

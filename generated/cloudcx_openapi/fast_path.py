@@ -173,3 +173,6 @@ FAST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = MappingProxyType(
     }
 )
 """Each data model with a fast decoder: response bytes -> the model, or None."""
+
+FAST_LIST_DECODERS: Mapping[type[Any], Callable[[bytes], Any]] = MappingProxyType({})
+"""Each item model of a list with a fast decoder: response bytes -> the list, or None."""

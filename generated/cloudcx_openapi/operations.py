@@ -14,7 +14,8 @@ Shape (stable: fields may be added, none renamed or removed):
   `summary`, `description`; `parameters` (a tuple of `Parameter`: path, then query, then the
   top-level properties of the JSON body); `paged` (takes `pageIndex`/`pageSize` and its `data`
   is a page: a `content` array and `totalPages`); `data_model` (the class name, in
-  `cloudcx_openapi.models`, of the envelope's `data`, or None when `data` is always null);
+  `cloudcx_openapi.models`, of the envelope's `data`, of each of its items when `data_list`,
+  or None when `data` is always null);
   `item_model` (for a paged operation, the class name of the page's items, else None);
   `success_status`; `success_example` (the success response's first example, as JSON text, or
   None); `security` (the alternatives, each a tuple of scheme names, as in the spec);
@@ -25,7 +26,9 @@ Shape (stable: fields may be added, none renamed or removed):
   written: `"200"`, `"422"`, `"4XX"`, `"default"`); `resource_description` (the description
   of the spec's tag that names the resource, on one line, or ""); `record_fields` (the API
   field names of the records the operation returns, in the schema's order: a page's items for
-  a paged operation, else the envelope's `data`; empty when `data` is always null).
+  a paged operation, a list's items, else the envelope's `data`; empty when `data` is always
+  null); `data_list` (the envelope's `data` is a JSON array, each item a `data_model`: the
+  method returns `list[<data_model>]`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -90,6 +93,7 @@ class Operation:
     documented_statuses: tuple[str, ...]
     resource_description: str
     record_fields: tuple[str, ...]
+    data_list: bool
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -194,6 +198,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "phoneNumber",
             "uniqueCode",
         ),
+        data_list=False,
     ),
 )
 """Every resource operation of the spec, in spec order."""

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -26,19 +26,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
 
 QUEUE_FIELDS = "id, name, priority, recordCalls"
 USER_FIELDS = "id, loginCode, firstName, lastName, email, roles, phoneNumber, uniqueCode"
-
-
-@pytest.fixture(scope="module")
-def table(grown: Path) -> Sequence[Operation]:
-    from cloudcx.testing._spec_routes import load_operations
-
-    return load_operations(str(grown / "cloudcx_openapi" / "operations.py"))
-
-
-@pytest.fixture
-def grown_sim(grown: Path) -> Iterator[Simulator]:
-    with Simulator(users=3, operations=str(grown / "cloudcx_openapi" / "operations.py")) as sim:
-        yield sim
 
 
 def _queues(env: Env, sim: Simulator, grown: Path, *args: str) -> tuple[int, str, str]:

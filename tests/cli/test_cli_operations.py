@@ -7,7 +7,7 @@ import contextlib
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -21,13 +21,6 @@ from tests.support.grown_spec import QUEUE_ID, example_of
 # Slow: the module first generates a package from a grown spec.
 # One worker runs every test of the "grown" group, so the grown package is generated once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
-
-
-@pytest.fixture(scope="module")
-def table(grown: Path) -> Sequence[Operation]:
-    from cloudcx.testing._spec_routes import load_operations
-
-    return load_operations(str(grown / "cloudcx_openapi" / "operations.py"))
 
 
 def _parse(table: Sequence[Operation], argv: list[str]) -> tuple[int, str, str]:
@@ -89,12 +82,6 @@ def test_typed_flags_are_parsed(table: Sequence[Operation]) -> None:
         ]
     )
     assert (args.arg_name, args.arg_priority, args.arg_record_calls) == ("Sales", 4, False)
-
-
-@pytest.fixture
-def grown_sim(grown: Path) -> Iterator[Simulator]:
-    with Simulator(users=3, operations=str(grown / "cloudcx_openapi" / "operations.py")) as sim:
-        yield sim
 
 
 def _grown_env(env: Env, sim: Simulator, grown: Path) -> dict[str, str]:

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
@@ -17,13 +16,6 @@ from tests.support.grown_spec import QUEUES_TAG_DESCRIPTION
 # Slow: the module first generates a package from a grown spec.
 # One worker runs every test of the "grown" group, so the grown package is generated once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
-
-
-@pytest.fixture(scope="module")
-def table(grown: Path) -> Sequence[Operation]:
-    from cloudcx.testing._spec_routes import load_operations
-
-    return load_operations(str(grown / "cloudcx_openapi" / "operations.py"))
 
 
 def _help(table: Sequence[Operation], argv: list[str]) -> str:

@@ -3,14 +3,17 @@
 A unit test of `decode_envelope` on in-memory responses: each body is decoded twice, once with
 the fast decoders (`cloudcx_openapi.fast_path`) and once without, in both modes, and the two
 must give equal models or the same typed error with the same message. Bodies are valid pages,
-pages with one field of one user changed, removed or added, and arbitrary JSON.
+pages with one field of one user changed, removed or added, and arbitrary JSON. The same holds
+for a list of users (`decode_list_envelope`), with the list decoder the generator writes for a
+spec grown by an operation whose `data` is a list of `User`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,7 +24,10 @@ from hypothesis import strategies as st
 from cloudcx import CloudCXError, User, UserPage
 from cloudcx import _response as response_module
 from cloudcx._response import decode_envelope
+from cloudcx.resources import _list_data
 from cloudcx_openapi.fast_path import FAST_DECODERS
+from tests.support.generator_modules import load_module_file
+from tests.support.grown_spec import list_operation_spec
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/openapi/v2/user/page")
 USER_FIELDS = (
@@ -190,3 +196,93 @@ def test_fast_and_usual_decoders_agree_on_a_negative_count(
     body = json.dumps({"code": "0000", "data": {**page, count: -1, "content": []}}).encode()
     _assert_agree(body, monkeypatch)
     assert FAST_DECODERS[UserPage](body) is None
+
+
+def _users_list_decoders(folder: Path) -> Mapping[type[Any], Callable[[bytes], Any]]:
+    """The list decoders rendered for the spec grown by a list of `User`, over the real models."""
+    operation_table = load_module_file("operation_table")
+    fast_path = load_module_file("fast_path")
+    spec = list_operation_spec(
+        {"type": "array", "items": {"$ref": "#/components/schemas/User"}}, {}
+    )
+    source: str = fast_path.render_fast_path(spec, operation_table.read_operations(spec))
+    (folder / "users_list_fast_path.py").write_text(
+        source.replace("from .models import", "from cloudcx_openapi.models import")
+    )
+    decoders: Mapping[type[Any], Callable[[bytes], Any]] = load_module_file(
+        "users_list_fast_path", folder
+    ).FAST_LIST_DECODERS
+    return decoders
+
+
+@pytest.fixture(scope="module")
+def users_list_decoders(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Mapping[type[Any], Callable[[bytes], Any]]:
+    decoders = _users_list_decoders(tmp_path_factory.mktemp("users-list"))
+    assert set(decoders) == {User}
+    return decoders
+
+
+def _list_outcome(body: bytes, strict: bool) -> Any:
+    response = httpx.Response(
+        200, content=body, headers={"content-type": "application/json"}, request=REQUEST
+    )
+    try:
+        return _list_data.decode_list_envelope(response, User, strict=strict)
+    except CloudCXError as exc:
+        return (type(exc), str(exc))
+
+
+def _assert_lists_agree(
+    body: bytes,
+    decoders: Mapping[type[Any], Callable[[bytes], Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for strict in (False, True):
+        with monkeypatch.context() as patch:
+            patch.setattr(_list_data, "_fast_list_decoders", decoders)
+            fast = _list_outcome(body, strict)
+        with monkeypatch.context() as patch:
+            patch.setattr(_list_data, "_fast_list_decoders", {})
+            usual = _list_outcome(body, strict)
+        assert fast == usual
+
+
+def test_the_list_decoder_takes_an_exact_list_and_refuses_an_extra_field(
+    users_list_decoders: Mapping[type[Any], Callable[[bytes], Any]],
+) -> None:
+    user = {name: None for name in USER_FIELDS} | {
+        "id": "75d86d40-f7d9-4025-8a1c-8a868f918289",
+        "loginCode": "ada",
+        "roles": [],
+    }
+    decode = users_list_decoders[User]
+    (decoded,) = decode(json.dumps({"code": "0000", "data": [user]}).encode())
+    assert (type(decoded), decoded.login_code) == (User, "ada")
+    assert decode(json.dumps({"code": "0000", "data": [{**user, "more": 1}]}).encode()) is None
+    assert decode(json.dumps({"code": "0000", "data": user}).encode()) is None
+
+
+list_envelopes = st.fixed_dictionaries(
+    {
+        "code": st.just("0000") | st.text(max_size=4),
+        "data": st.lists(users, max_size=4)
+        | broken_pages().map(lambda page: page.get("content", page))
+        | json_values,
+    },
+    optional={"message": st.none() | st.text(max_size=8), "extra": json_values},
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(envelope=list_envelopes)
+def test_fast_and_usual_decoders_agree_on_lists(
+    envelope: dict[str, Any],
+    users_list_decoders: Mapping[type[Any], Callable[[bytes], Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _assert_lists_agree(json.dumps(envelope).encode(), users_list_decoders, monkeypatch)

@@ -10,36 +10,20 @@ function it writes is called.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests.support.generator_modules import load_module_file
 from tests.support.tools import ROOT
 
-
-def _load(name: str, folder: Path = ROOT / "generator") -> ModuleType:
-    """A module from a file: an emitter of the generator (scripts beside regenerate.py, not
-    installed modules), or a rendered fast path."""
-    if name in sys.modules:
-        return sys.modules[name]
-    found = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
-    assert found is not None
-    assert found.loader is not None
-    module = importlib.util.module_from_spec(found)
-    sys.modules[name] = module  # dataclasses and msgspec look their module up
-    found.loader.exec_module(module)
-    return module
-
-
-operation_table = _load("operation_table")
-fast_path = _load("fast_path")
+operation_table = load_module_file("operation_table")
+fast_path = load_module_file("fast_path")
 SPEC: dict[str, Any] = operation_table.load_spec(ROOT / "spec" / "cloudcx.yaml")
 
 
@@ -79,7 +63,7 @@ def _decoder(source: str, folder: Path) -> Callable[[bytes], object]:
         source.replace("from .models import User, UserPage\n", f"{stand_ins}UserPage = User\n")
     )
     sys.modules.pop(path.stem, None)
-    module = _load(path.stem, folder)
+    module = load_module_file(path.stem, folder)
     decode: Callable[[bytes], object] = module._decode_UserPage
     return decode
 

@@ -1,18 +1,21 @@
 """Call every operation the growth test adds, sync and async, against a loopback server.
 
 Run by `test_new_operations.py` as a script, in a subprocess whose `PYTHONPATH` puts the regenerated
-copy of the project first: `cloudcx.call_queues` and `cloudcx.users.get` exist only there, so
-the clients are typed `Any` here. The server below is not the simulator: a few lines of
-`http.server` that answer the new operations as a CloudCX server would (envelopes, a 404, an
-error envelope on HTTP 200, pages), count what they receive, and fail some requests on purpose
-(a 502 and a connection dropped after the request was read) to show that a POST is never
-resent while a GET is. Prints `grown calls: ok` when every check holds.
+copy of the project first: `cloudcx.call_queues`, `cloudcx.teams` and `cloudcx.users.get` exist
+only there, so the clients are typed `Any` here. The server below is not the simulator: a few
+lines of `http.server` that answer the new operations as a CloudCX server would (envelopes, a
+404, an error envelope on HTTP 200, pages, a list of teams and lists broken on purpose), count
+what they receive, and fail some requests on purpose (a 502 and a connection dropped after the
+request was read) to show that a POST is never resent while a GET is. Prints
+`grown calls: ok` when every check holds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
+import re
 import sys
 import threading
 from collections import Counter
@@ -27,6 +30,17 @@ USER_ID = "75d86d40-f7d9-4025-8a1c-8a868f918289"
 REFUSED_ID = "00000000-0000-4000-8000-000000000001"
 CONFIRMATION_CODE = "c0nf1rm-7c1e-secret"
 QUEUES = [{"id": index, "name": f"queue-{index}", "strategy": "ringall"} for index in range(5)]
+TEAMS = [{"id": 1, "name": "Sales", "lead": "Ada"}, {"id": 2, "name": "Care", "lead": None}]
+# `listTeams`' answers by `site`: a list, an error envelope on HTTP 200, and bodies that break it.
+TEAM_ANSWERS: dict[str, Any] = {
+    "all": TEAMS,
+    "none": [],
+    "object": TEAMS[0],
+    "null": None,
+    "number-item": [TEAMS[0], 5],
+    "nameless": [TEAMS[0], {"id": 3, "lead": None}],
+    "leadless": [{"id": 4, "name": "Ops"}],
+}
 USER = {
     "id": USER_ID,
     "loginCode": "freesiaTest",
@@ -82,6 +96,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if self.command == "GET" and parts[:3] == ["openapi", "v2", "user"]:
             self.get_user(parts[3])
+        elif self.command == "GET" and url.path == "/openapi/v2/team/list":
+            site = query.get("site", "all")
+            if site == "refused":
+                self.answer(200, error("4031", "not in your tenant"))
+            else:
+                self.answer(200, envelope(TEAM_ANSWERS[site]))
         elif self.command == "GET" and url.path == "/openapi/v2/call-queue/page":
             index, size = int(query["pageIndex"]), int(query["pageSize"])
             content = QUEUES[(index - 1) * size : index * size]
@@ -183,10 +203,63 @@ def check_sync(cloudcx: Any, base_url: str) -> None:
         assert raw.status_code == 200
         assert raw.headers["content-type"] == "application/json"
         assert raw.parse().name == "raw"
+    check_team_lists(cloudcx, base_url)
+
+
+def check_team_lists(cloudcx: Any, base_url: str) -> None:
+    """`cx.teams.list()`, whose `data` is a list of `Team`: each item decoded as any model.
+
+    `Team` is a model the fast path describes: an exact list is decoded in C, and every other
+    body (a missing field, a list broken on purpose) by the usual decoder.
+    """
+    from cloudcx import APIError, InvalidResponseError
+    from cloudcx_openapi.fast_path import FAST_LIST_DECODERS
+
+    # The grown models exist only in the regenerated copy: looked up, not imported by name.
+    assert set(FAST_LIST_DECODERS) == {importlib.import_module("cloudcx_openapi.models").Team}
+
+    with cloudcx.CloudCX(base_url=base_url, api_key=API_KEY) as cx:
+        teams = cx.teams.list()
+        assert isinstance(teams, list)
+        assert [type(team).__name__ for team in teams] == ["Team", "Team"]
+        assert [(team.id, team.name, team.lead) for team in teams] == [
+            (1, "Sales", "Ada"),
+            (2, "Care", None),
+        ]
+        assert cx.teams.list(site="none") == []
+        # Tolerant (the default): a nullable field that is missing reads as null.
+        assert [team.lead for team in cx.teams.list(site="leadless")] == [None]
+        assert [team.name for team in cx.teams.with_raw_response.list().parse()] == [
+            "Sales",
+            "Care",
+        ]
+        with pytest.raises(APIError) as refused:
+            cx.teams.list(site="refused")
+        assert (refused.value.status_code, refused.value.code) == (200, "4031")
+        broken = {
+            "object": "data is not a list",
+            "null": "data is not a list",
+            "number-item": "data[1] is not an object",
+            "nameless": "data[1].name is missing",
+        }
+        for site, reason in broken.items():
+            with pytest.raises(InvalidResponseError, match=re.escape(reason)):
+                cx.teams.list(site=site)
+    with cloudcx.CloudCX(base_url=base_url, api_key=API_KEY, strict=True) as strict:
+        assert len(strict.teams.list()) == 2
+        with pytest.raises(InvalidResponseError, match=re.escape("data[0].lead is missing")):
+            strict.teams.list(site="leadless")
 
 
 async def check_async(cloudcx: Any, base_url: str) -> None:
-    from cloudcx import APIConnectionError, NotFoundError, RetryPolicy, ServerError
+    from cloudcx import (
+        APIConnectionError,
+        APIError,
+        InvalidResponseError,
+        NotFoundError,
+        RetryPolicy,
+        ServerError,
+    )
 
     policy = RetryPolicy(base_delay=0.001, max_delay=0.001)
     cx: Any = cloudcx.AsyncCloudCX(base_url=base_url, api_key=API_KEY, retry_policy=policy)
@@ -209,6 +282,15 @@ async def check_async(cloudcx: Any, base_url: str) -> None:
         raw = await cx.call_queues.with_raw_response.delete(queue_id=7)
         assert raw.status_code == 200
         assert raw.parse() is None
+        teams = await cx.teams.list()
+        assert [team.name for team in teams] == ["Sales", "Care"]
+        with pytest.raises(APIError, match="not in your tenant"):
+            await cx.teams.list(site="refused")
+        with pytest.raises(InvalidResponseError, match="data is not a list"):
+            await cx.teams.list(site="object")
+        raw_teams = await cx.teams.with_raw_response.list(site="number-item")
+        with pytest.raises(InvalidResponseError, match=re.escape("data[1] is not an object")):
+            raw_teams.parse()
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """The API grows, and nothing is written by hand (issue 13).
 
-On a temporary copy of the project, operations of four shapes are added to the spec (a get by
-ID, a paged list of another resource, a create with a JSON body, a delete whose data is null);
+On a temporary copy of the project, operations of five shapes are added to the spec (a get by
+ID, a paged list of another resource, a create with a JSON body, a delete whose data is null,
+a list of teams whose data is a `$ref` to an array schema);
 the generator runs; `git status overrides/` stays clean; and in a subprocess that imports the
 regenerated packages, every new method is called, sync and async, against a loopback server
 that is not the simulator (`_grown_calls.py`).

@@ -7,32 +7,16 @@ nullability in both OpenAPI spellings.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from cloudcx_openapi.operations import BY_ID, OPERATIONS
+from tests.support.generator_modules import load_module_file
 from tests.support.tools import ROOT
 
-
-def _load_emitter() -> ModuleType:
-    """The generator's emitter (a script beside regenerate.py, not an installed module)."""
-    found = importlib.util.spec_from_file_location(
-        "operation_table", ROOT / "generator" / "operation_table.py"
-    )
-    assert found is not None
-    assert found.loader is not None
-    module = importlib.util.module_from_spec(found)
-    sys.modules.setdefault("operation_table", module)  # dataclasses look their module up
-    found.loader.exec_module(module)
-    return module
-
-
-emitter = _load_emitter()
+emitter = load_module_file("operation_table")
 SpecError: type[Exception] = emitter.SpecError
 read_operations = emitter.read_operations
 

@@ -11,32 +11,20 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
-import sys
-from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
 
 import cloudcx_openapi.models
+from tests.support.generator_modules import load_module_file
 from tests.support.tools import ROOT
 
 # PyYAML (a dependency of the generator) ships no type stubs.
 yaml: Any = importlib.import_module("yaml")
 
 
-def _load(name: str) -> ModuleType:
-    """A module of generator/ (scripts beside regenerate.py, not installed modules)."""
-    found = importlib.util.spec_from_file_location(name, ROOT / "generator" / f"{name}.py")
-    assert found is not None
-    assert found.loader is not None
-    module = importlib.util.module_from_spec(found)
-    sys.modules.setdefault(name, module)  # dataclasses look their module up
-    found.loader.exec_module(module)
-    return module
-
-
-hooks = _load("template_hooks")
+hooks = load_module_file("template_hooks")
 
 
 def _stock() -> str:

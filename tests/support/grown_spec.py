@@ -1,14 +1,18 @@
 """Copies of the spec grown by new operations: the one place the growth tests build them.
 
-- `grown_spec`/`generate_grown`: call-queue operations of every shape (one with a secret path
-  parameter), and the package generated from them (with `generator/regenerate.py --spec S
-  --out D`, as `make generate` does); the simulator and CLI tests show that both serve and
-  offer an operation the day it is added to the spec, with nothing under `overrides/` changed.
+- `grown_spec`/`generate_grown`: call-queue operations of every shape (a list among them, its
+  `data` an inline array of agents; one with a secret path parameter), and the package
+  generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
+  does); the simulator and CLI tests show that both serve and offer an operation the day it is
+  added to the spec, with nothing under `overrides/` changed.
 - `grow_project_spec`: the operations the whole-project growth test adds to the spec of a
-  copy of the project (a get by ID, a paged list, a create, a delete whose data is null).
+  copy of the project (a get by ID, a paged list, a create, a delete whose data is null, a
+  list of teams whose data is a `$ref` to an array schema).
 - `run_grown`: runs a script in a subprocess that imports the grown packages first.
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
-  artefacts built from the spec (the docs' code samples, the Postman collection).
+  artefacts built from the spec (the docs' code samples, the Postman collection);
+  `write_project_growth_spec`: the spec as `grow_project_spec` grows it, for the same.
+- `list_operation_spec`: the spec with one list operation whose `data` schema a test chooses.
 """
 
 from __future__ import annotations
@@ -61,6 +65,12 @@ _USER_DETAIL = f"""  {GROWN_PATH}:
 
 _SECURITY: list[dict[str, list[str]]] = [{"oauth2": []}, {"apiKey": []}]
 _QUEUE = {"id": QUEUE_ID, "name": "Support", "priority": 3, "recordCalls": True}
+QUEUE_AGENTS = [
+    {"id": "a-1", "name": "Ada", "available": True},
+    {"id": "a-2", "name": 'Grace, "Amazing"', "available": False},
+]
+"""The example `data` of `listQueueAgents` in `grown_spec`: a list, not an object."""
+QUEUE_AGENTS_PATH = "/openapi/v2/call-queue/{queueId}/agents"
 
 
 def _envelope(data: dict[str, Any], example_data: Any) -> dict[str, Any]:
@@ -223,6 +233,24 @@ def grown_spec() -> dict[str, Any]:
     }
     spec["paths"]["/openapi/v2/call-queue/page"] = {"get": listing}
     spec["paths"]["/openapi/v2/call-queue"] = {"post": create}
+    schemas["Agent"] = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "available": {"type": "boolean"},
+        },
+    }
+    agents = {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}
+    spec["paths"][QUEUE_AGENTS_PATH] = {
+        "get": _operation(
+            "listQueueAgents",
+            "List the agents of a call queue",
+            [_QUEUE_ID_PARAMETER],
+            _envelope(agents, QUEUE_AGENTS),
+        )
+    }
     spec["paths"]["/openapi/v2/call-queue/{queueId}"] = {
         "get": _operation(
             "getCallQueue",
@@ -312,6 +340,41 @@ def write_grown_spec(folder: Path) -> Path:
     return grown
 
 
+LIST_PATH = "/openapi/v2/team/list"
+
+
+def list_operation_spec(data: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The project's spec with `schemas` added and `listTeams` (tag `teams`, method `list`) at
+    `LIST_PATH`, whose envelope's `data` has the schema `data` (a list, or anything to refuse)."""
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"].update(schemas)
+    envelope = {
+        "type": "object",
+        "required": ["code", "data"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "data": data},
+    }
+    media = {"application/json": {"schema": envelope}}
+    spec["paths"][LIST_PATH] = {
+        "get": {
+            "operationId": "listTeams",
+            "x-cloudcx-method": "list",
+            "tags": ["teams"],
+            "summary": "List every team",
+            "responses": {"200": {"description": "ok", "content": media}},
+        }
+    }
+    return spec
+
+
+def write_project_growth_spec(folder: Path) -> Path:
+    """Write the spec grown by `grow_project_spec` into `folder`; return its path."""
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    grow_project_spec(spec)
+    grown = folder / "grown-project.yaml"
+    grown.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return grown
+
+
 def _enveloped(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
@@ -373,6 +436,17 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
     schemas["CallQueueEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueue"})
     schemas["CallQueuePageEnvelope"] = _enveloped({"$ref": "#/components/schemas/CallQueuePage"})
     schemas["EmptyEnvelope"] = _enveloped({"type": "null"})
+    schemas["Team"] = {
+        "type": "object",
+        "required": ["id", "name", "lead"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "lead": {"type": "string", "nullable": True},
+        },
+    }
+    schemas["Teams"] = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
+    schemas["TeamsEnvelope"] = _enveloped({"$ref": "#/components/schemas/Teams"})
     paths = spec["paths"]
     paths["/openapi/v2/user/{id}"] = {
         "get": {
@@ -429,6 +503,19 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
                 },
             },
             "responses": _answers("CallQueueEnvelope", "The new queue."),
+        }
+    }
+    paths["/openapi/v2/team/list"] = {
+        "get": {
+            "operationId": "listTeams",
+            "x-cloudcx-method": "list",
+            "tags": ["teams"],
+            "summary": "List every team",
+            "security": _SECURITY,
+            "parameters": [
+                {"name": "site", "in": "query", "schema": {"type": "string", "maxLength": 20}}
+            ],
+            "responses": _answers("TeamsEnvelope", "Every team, in one list."),
         }
     }
     paths["/openapi/v2/call-queue/{queueId}"] = {

@@ -12,12 +12,14 @@ after `make generate`, with no file here changed:
   descriptions;
 * a secret parameter (`format: password`) is never a flag, where shell history and `ps` would
   keep it: it is read from `CLOUDCX_ARG_<NAME>`, else asked for without echo on a terminal;
-* a paged operation also takes `--all`, which walks every page, and `--columns`, the fields
-  to show (the API's names of the item schema's properties, snake_case too), as `users list`;
+* a paged operation also takes `--all`, which walks every page; a paged operation and one
+  whose `data` is a list take `--columns`, the fields to show (the API's names of the item
+  schema's properties, snake_case too), as `users list`;
 * a resource's `--help` quotes the description of its tag in the spec;
 * the call goes through the typed client method `cx.<resource>.<method>(...)`, so the errors,
-  exit codes and masking of secrets are the client's; the output is a page's items, one row per
-  object (table, csv, jsonl) or one JSON object (json), and nothing for a `null` `data`.
+  exit codes and masking of secrets are the client's; the output is a page's items or a list's,
+  one row per item (table, csv, jsonl; json: one array), an object as one row (one JSON object
+  with json), and nothing for a `null` `data`.
 """
 
 from __future__ import annotations
@@ -174,8 +176,9 @@ def _epilog(operation: Operation, command: str) -> str:
         ]
     lines += ["", "examples:", f"  cloudcx {command} --help"]
     if _takes_columns(operation):
+        walk = "--all " if operation.paged else ""
         lines.append(
-            f"  cloudcx {command} --all --format csv --columns "
+            f"  cloudcx {command} {walk}--format csv --columns "
             f"{','.join(operation.record_fields[:2])}"
         )
     return "\n".join(lines)
@@ -183,7 +186,7 @@ def _epilog(operation: Operation, command: str) -> str:
 
 def _takes_columns(operation: Operation) -> bool:
     """Whether the command writes a list of records whose fields the spec names."""
-    return operation.paged and bool(operation.record_fields)
+    return (operation.paged or operation.data_list) and bool(operation.record_fields)
 
 
 def _resource_help(operation: Operation) -> str:
@@ -296,12 +299,17 @@ class _Rows:
 
 
 def _write_result(result: Any, fmt: str, rows: _Rows) -> None:
-    """A page's items as rows; an object as one row (one JSON object with json); None: nothing."""
+    """Items (a list's, a page's) as rows; an object as one row (one JSON object with json).
+
+    None (a `null` `data`) writes nothing.
+    """
     if result is None:
         return
     content = getattr(result, "content", None)
     if isinstance(content, list) and hasattr(result, "total_pages"):
-        rows.write(content)
+        result = content
+    if isinstance(result, list):
+        rows.write(result)
         rows.close()
     elif fmt == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)

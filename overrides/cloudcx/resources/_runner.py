@@ -34,6 +34,7 @@ from .._response import (
     translate_transport_error,
 )
 from .._secrets import Secret
+from ._list_data import decode_list_envelope
 
 if TYPE_CHECKING:
     from cloudcx_openapi.operations import Operation, Parameter
@@ -376,6 +377,8 @@ class _Runner(Generic[HttpT]):
         return self._http.build_request(**kwargs)
 
     def _decode(self, plan: _Plan, response: httpx.Response) -> Any:
+        if plan.operation.data_list and plan.model is not None:
+            return decode_list_envelope(response, plan.model, strict=self.strict)
         return decode_envelope(response, plan.model, strict=self.strict, item_model=plan.item_model)
 
     def _raw(self, plan: _Plan, response: httpx.Response) -> RawResponse[Any]:

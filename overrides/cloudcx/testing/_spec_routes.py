@@ -44,6 +44,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _INTEGER_LIMITS = {"int32": 2**31 - 1, "int64": 2**63 - 1}
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _EMPTY_DATA = b'{"code":"0000","message":null,"data":null}'
+_EMPTY_LIST = b'{"code":"0000","message":null,"data":[]}'
 
 
 def load_operations(table: str | None = None) -> tuple[Operation, ...]:
@@ -307,5 +308,6 @@ def example_endpoint(
         return problem
     example = operation.success_example
     # An operation whose example the spec leaves out answers with the smallest valid envelope.
-    body = example.encode() if example is not None else _EMPTY_DATA
+    empty = _EMPTY_LIST if operation.data_list else _EMPTY_DATA
+    body = example.encode() if example is not None else empty
     return Response(operation.success_status, body, "application/json", ((MARK_HEADER, "example"),))
