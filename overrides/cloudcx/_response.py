@@ -1,5 +1,13 @@
 """Every mapping from httpx to the client's typed errors, and the decoding of the envelope.
 
+The envelope's `data` is one model (`decode_envelope`), a page of items (the same, with its
+item model) or a list of records (`decode_list_envelope`, for an operation whose `data` is an
+array). The exact success body the spec describes is decoded in C by the generated fast path
+(`cloudcx_openapi.fast_path`); every other body goes to the usual decoder, which gives the same
+result or the typed error: a `data` that is not a list, an item that is not an object, or an
+item that breaks its schema is an `InvalidResponseError` naming where (`data[2].name`), never a
+`TypeError` or a `KeyError`.
+
 A failed send or a broken body becomes an `APIConnectionError`, `APITimeoutError` or
 `InvalidResponseError`; an error status or an error envelope becomes its `APIError`
 subclass; a 401 from the API or a refused token request becomes an `AuthenticationError`
@@ -46,6 +54,7 @@ __all__ = [
     "Decodable",
     "api_refusal",
     "decode_envelope",
+    "decode_list_envelope",
     "describe_path",
     "describe_url",
     "envelope_message",
@@ -593,6 +602,8 @@ _PAGE_COUNTS = {
 # (KeyError), a wrong-typed one (TypeError) or a malformed UUID (ValueError).
 _DECODE_ERRORS = (KeyError, TypeError, ValueError)
 _fast_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
+_fast_list_decoders: Mapping[type[Any], Callable[[bytes], Any]] | None = None
+_BROKEN = "the data breaks the API's schema"
 
 
 def load_fast_path() -> Mapping[type[Any], Callable[[bytes], Any]]:
@@ -616,13 +627,17 @@ def _fast_decoded(response: httpx.Response, model: type[M]) -> M | None:
     each value in range; every other body goes through the tolerant (or strict) decoder, which
     gives the same result for it or the typed error (tests/errors/test_fast_path_agrees.py).
     """
-    decode = (_fast_decoders or load_fast_path()).get(model)
+    decoded: M | None = _fast_path((_fast_decoders or load_fast_path()).get(model), response)
+    return decoded
+
+
+def _fast_path(decode: Callable[[bytes], Any] | None, response: httpx.Response) -> Any:
+    """What a generated fast decoder makes of a success body, or None (also when none exists)."""
     if decode is None or not 200 <= response.status_code < 300:
         return None
     if "html" in response.headers.get("content-type", "").lower():
         return None
-    decoded: M | None = decode(response.content)
-    return decoded
+    return decode(response.content)
 
 
 def _reason(where: str, exc: Exception) -> str:
@@ -707,7 +722,7 @@ def _decoded(
     noun = "page" if item_model is not None else "data"
     if model is None:
         if strict and data is not None:
-            return invalid_response(response, "the data breaks the API's schema: data is not null")
+            return invalid_response(response, f"{_BROKEN}: data is not null")
         return None
     # The envelope's own generated decoder would swallow a broken page and keep the raw dict,
     # so the data is decoded directly by its generated `from_dict`, which checks each field.
@@ -732,6 +747,60 @@ def _decoded(
                     f"the page breaks the API's schema: data.{wire} is not a non-negative integer",
                 )
     return decoded
+
+
+def _fast_decoded_list(response: httpx.Response, item_model: type[M]) -> list[M] | None:
+    """The list decoded in C by the generated fast path, or None: decode the usual way."""
+    global _fast_list_decoders
+    if _fast_list_decoders is None:  # imported on the first list, with msgspec
+        from cloudcx_openapi.fast_path import FAST_LIST_DECODERS
+
+        _fast_list_decoders = FAST_LIST_DECODERS
+    decoded: list[M] | None = _fast_path(_fast_list_decoders.get(item_model), response)
+    return decoded
+
+
+def decode_list_envelope(
+    response: httpx.Response, item_model: type[M], *, strict: bool = False
+) -> list[M]:
+    """Check a response's envelope and decode its `data`, a list, item by item into `item_model`.
+
+    Raises the typed error for an error status or an error envelope, and
+    `InvalidResponseError` for a `data` that is not a list of objects of the item's schema.
+    """
+    decoded = _decoded_list(response, item_model, strict)
+    if isinstance(decoded, CloudCXError):
+        raise decoded  # here, where no local holds the body (see `_response.status_error`)
+    return decoded
+
+
+def _decoded_list(
+    response: httpx.Response, item_model: type[M], strict: bool
+) -> list[M] | CloudCXError:
+    """The decoded items, or the typed error (returned: see `_response.status_error`)."""
+    fast = _fast_decoded_list(response, item_model)
+    if fast is not None:
+        return fast
+    body = _envelope_body(response)
+    if isinstance(body, CloudCXError):
+        return body
+    data: Any = body.get("data")
+    if not isinstance(data, list):
+        return invalid_response(response, f"{_BROKEN}: data is not a list")
+    items: list[M] = []
+    for index, item in enumerate(data):
+        where = f"data[{index}]"
+        if not isinstance(item, dict):
+            return invalid_response(response, f"{_BROKEN}: {where} is not an object")
+        problem: str | None = None
+        try:
+            items.append(item_model.from_dict(item, strict))
+        except _DECODE_ERRORS as exc:
+            problem = server_text(response, _reason(where, exc))
+        if problem is not None:
+            # Returned outside the `except`: the decoder's error may quote a value of the body.
+            return invalid_response(response, f"{_BROKEN}: {problem}")
+    return items
 
 
 def _scrub_request(request: httpx.Request | None) -> None:

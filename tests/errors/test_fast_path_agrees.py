@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from cloudcx import CloudCXError, User, UserPage
 from cloudcx import _response as response_module
 from cloudcx._response import decode_envelope
-from cloudcx.resources import _list_data
 from cloudcx_openapi.fast_path import FAST_DECODERS
 from tests.support.generator_modules import load_module_file
 from tests.support.grown_spec import list_operation_spec
@@ -229,7 +228,7 @@ def _list_outcome(body: bytes, strict: bool) -> Any:
         200, content=body, headers={"content-type": "application/json"}, request=REQUEST
     )
     try:
-        return _list_data.decode_list_envelope(response, User, strict=strict)
+        return response_module.decode_list_envelope(response, User, strict=strict)
     except CloudCXError as exc:
         return (type(exc), str(exc))
 
@@ -241,10 +240,10 @@ def _assert_lists_agree(
 ) -> None:
     for strict in (False, True):
         with monkeypatch.context() as patch:
-            patch.setattr(_list_data, "_fast_list_decoders", decoders)
+            patch.setattr(response_module, "_fast_list_decoders", decoders)
             fast = _list_outcome(body, strict)
         with monkeypatch.context() as patch:
-            patch.setattr(_list_data, "_fast_list_decoders", {})
+            patch.setattr(response_module, "_fast_list_decoders", {})
             usual = _list_outcome(body, strict)
         assert fast == usual
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from cloudcx import APIError, InvalidResponseError, NotFoundError, User
-from cloudcx.resources._list_data import decode_list_envelope
+from cloudcx._response import decode_list_envelope
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/openapi/v2/user/all")
 ADA = {

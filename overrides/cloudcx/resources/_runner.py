@@ -28,13 +28,13 @@ from .._exceptions import CloudCXError, ConfigurationError
 from .._response import (
     ARGUMENT_SECRETS_EXTENSION,
     decode_envelope,
+    decode_list_envelope,
     describe_path,
     load_fast_path,
     translate_body_error,
     translate_transport_error,
 )
 from .._secrets import Secret
-from ._list_data import decode_list_envelope
 
 if TYPE_CHECKING:
     from cloudcx_openapi.operations import Operation, Parameter
