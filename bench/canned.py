@@ -7,6 +7,8 @@ the client's own CPU per call, free of the server's and the kernel's noise.
     python -m bench.canned [rounds] [calls-per-round] [--async] [--profile [CALLS]]
 
 `--async` measures `AsyncCloudCX` against `httpx.AsyncClient` (one event loop, the same bytes).
+`make bench` runs it too (`run`: sync and async, fewer rounds), as figures without a target: the
+targets are measured through the simulator (`per_call`), which these explain.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from unittest.mock import patch
 
@@ -30,7 +33,7 @@ from httpcore._backends.auto import AutoBackend
 
 from cloudcx import AsyncCloudCX, CloudCX
 
-from ._harness import client_kwargs, password_grant, simulator
+from ._harness import Figure, client_kwargs, password_grant, simulator
 from .per_call import PATH, SIZES, sync_calls
 
 _PAGE_SIZE = re.compile(rb"pageSize=(\d+)")
@@ -149,19 +152,36 @@ async def _async_cpu(call: Callable[[], Awaitable[object]], number: int) -> floa
     return (time.process_time() - start) / number
 
 
-# Seconds of CPU per call of one side, over `number` calls (a round).
+# Seconds of CPU per call of one side, over `number` calls.
 _Measure = Callable[[Any, int], float]
-
+# Per page size: the raw call and the client's call.
+_Calls = Mapping[int, tuple[Any, Any]]
 
 # Calls per block: the sides alternate block by block, so that a change in the machine's load
 # within a round weighs on both alike.
 _BLOCK = 20
 
 
+@dataclass(frozen=True)
+class _Ratio:
+    """The client's CPU per call over raw's: median and quartiles over rounds, and each side's."""
+
+    median: float
+    low: float
+    high: float
+    client_us: float
+    raw_us: float
+
+    def __str__(self) -> str:
+        return (
+            f"CPU ratio {self.median:.3f}x ({self.low:.3f}-{self.high:.3f}); "
+            f"client {self.client_us:.1f} us, raw {self.raw_us:.1f} us"
+        )
+
+
 def _compare(
-    size: int, measure: _Measure, raw_call: object, client_call: object, rounds: int, number: int
-) -> None:
-    """Print the client's CPU ratio to raw (median and IQR over rounds)."""
+    measure: _Measure, raw_call: object, client_call: object, rounds: int, number: int
+) -> _Ratio:
     ratios, client_us, raw_us = [], [], []
     blocks = max(1, number // _BLOCK)
     for _ in range(rounds):
@@ -177,25 +197,28 @@ def _compare(
         client_us.append(c / blocks * 1e6)
         raw_us.append(r / blocks * 1e6)
     low, _, high = statistics.quantiles(ratios, n=4)
-    print(
-        f"{size} users: CPU ratio {statistics.median(ratios):.3f}x "
-        f"({low:.3f}-{high:.3f}); client {statistics.median(client_us):.1f} us, "
-        f"raw {statistics.median(raw_us):.1f} us"
+    return _Ratio(
+        statistics.median(ratios),
+        low,
+        high,
+        statistics.median(client_us),
+        statistics.median(raw_us),
     )
 
 
-def _run(sizes: Mapping[int, tuple[Any, Any]], measure: _Measure, rounds: int, number: int) -> None:
-    for size, (raw_call, client_call) in sizes.items():
-        measure(raw_call, 1), measure(client_call, 1)
-        if rounds:
-            _compare(size, measure, raw_call, client_call, rounds, number)
-            continue
-        profiler = cProfile.Profile()
-        profiler.runcall(measure, client_call, number)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
+@contextmanager
+def _sync_sides(
+    kwargs: dict[str, Any], headers: dict[str, str]
+) -> Iterator[tuple[_Measure, _Calls]]:
+    with httpx.Client(base_url=kwargs["base_url"]) as raw, CloudCX(**kwargs) as cx:
+        yield _cpu, {size: sync_calls(raw, cx, headers, size) for size in SIZES}
 
 
-def _run_async(kwargs: dict[str, Any], headers: dict[str, str], rounds: int, number: int) -> None:
+@contextmanager
+def _async_sides(
+    kwargs: dict[str, Any], headers: dict[str, str]
+) -> Iterator[tuple[_Measure, _Calls]]:
+    """The async calls, each block of them run to completion on one event loop."""
     loop = asyncio.new_event_loop()
     raw = httpx.AsyncClient(base_url=kwargs["base_url"])
     cx = AsyncCloudCX(**kwargs)
@@ -215,11 +238,62 @@ def _run_async(kwargs: dict[str, Any], headers: dict[str, str], rounds: int, num
         return raw_call, client_call
 
     try:
-        _run({size: calls(size) for size in SIZES}, measure, rounds, number)
+        yield measure, {size: calls(size) for size in SIZES}
     finally:
         loop.run_until_complete(raw.aclose())
         loop.run_until_complete(cx.close())
         loop.close()
+
+
+_SIDES = {"sync": _sync_sides, "async": _async_sides}
+
+
+def _measured(flavours: list[str], rounds: int, number: int) -> Iterator[tuple[str, int, _Ratio]]:
+    """(flavour, size, ratio) for each flavour and page size; `rounds` 0: print a profile."""
+    answers, kwargs, token = _record()
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    with canned_network(answers):
+        for flavour in flavours:
+            with _SIDES[flavour](kwargs, headers) as (measure, calls):
+                for size, (raw_call, client_call) in calls.items():
+                    measure(raw_call, 1), measure(client_call, 1)
+                    if rounds:
+                        yield (
+                            flavour,
+                            size,
+                            _compare(measure, raw_call, client_call, rounds, number),
+                        )
+                        continue
+                    profiler = cProfile.Profile()
+                    profiler.runcall(measure, client_call, number)
+                    pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
+
+
+def run(quick: bool = False) -> list[Figure]:
+    """The CPU ratios on canned bytes, sync and async, as figures without a target."""
+    rounds, number = (5, 100) if quick else (11, 200)
+    figures = []
+    for flavour, size, ratio in _measured(["sync", "async"], rounds, number):
+        client = "AsyncCloudCX " if flavour == "async" else "cx."
+        baseline = "httpx.AsyncClient" if flavour == "async" else "httpx.Client"
+        figures.append(
+            Figure(
+                f"canned_{flavour}_{size}",
+                f"{client}users.list() CPU, {size} users, canned bytes, vs {baseline} + json.loads",
+                ratio.median,
+                "x",
+                "",
+                True,
+                {
+                    "spread": f"{ratio.low:.2f}-{ratio.high:.2f}",
+                    "client_cpu_us": ratio.client_us,
+                    "raw_cpu_us": ratio.raw_us,
+                    "rounds": rounds,
+                    "calls_per_round": number,
+                },
+            )
+        )
+    return figures
 
 
 def main(argv: list[str]) -> None:
@@ -228,15 +302,9 @@ def main(argv: list[str]) -> None:
     rounds, number = [*numbers, 15, 200][:2]
     if "--profile" in argv:
         rounds, number = 0, numbers[0] if numbers else 2000
-    answers, kwargs, token = _record()
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    with canned_network(answers):
-        if "--async" in argv:
-            _run_async(kwargs, headers, rounds, number)
-            return
-        with httpx.Client(base_url=kwargs["base_url"]) as raw, CloudCX(**kwargs) as cx:
-            calls = {size: sync_calls(raw, cx, headers, size) for size in SIZES}
-            _run(calls, _cpu, rounds, number)
+    flavour = "async" if "--async" in argv else "sync"
+    for _, size, ratio in _measured([flavour], rounds, number):
+        print(f"{size} users: {ratio}")
 
 
 if __name__ == "__main__":
