@@ -10,12 +10,13 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from . import decoding, imports, paging, per_call, tokens
+from . import canned, decoding, imports, paging, per_call, tokens
 from ._harness import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 SUITES = {
     "per_call": per_call.run,
+    "canned": canned.run,
     "tokens": tokens.run,
     "paging": paging.run,
     "decoding": decoding.run,

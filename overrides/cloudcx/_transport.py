@@ -47,12 +47,13 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import math
 import os
 import random
 import ssl
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -259,23 +260,59 @@ class RetryPolicy:
         return min(upper, max(0.0, self.jitter(upper)))
 
 
+def _longest(values: tuple[object, ...]) -> float | None:
+    """The longest of `values` if each is a number (not NaN); None if any is not."""
+    numbers = [value for value in values if isinstance(value, int | float) and value == value]
+    return max(numbers, default=-math.inf) if len(numbers) == len(values) else None
+
+
+class _TimeoutShape:
+    """What an attempt needs of its timeouts, kept for the last values seen.
+
+    The requests of a client carry the same values (its timeout, or one call's `timeout=`), so
+    they are worked out once, not on every attempt. One entry, replaced whole: threads share it.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[tuple[object, ...], float | None, float | None] = ((), None, -math.inf)
+
+    def of(self, timeouts: Mapping[str, object]) -> tuple[float | None, float | None]:
+        """The attempt's budget (`attempt_budget`), and the longest timeout (`_longest`)."""
+        values = tuple(timeouts.values())
+        last = self._last
+        if last[0] != values:
+            last = self._last = (values, attempt_budget(timeouts), _longest(values))
+        return last[1], last[2]
+
+
 @dataclass(slots=True)
 class _Attempts:
     """One request's attempts: what to do after each outcome."""
 
-    policy: RetryPolicy
-    max_retries: int
-    resendable: bool
+    owner: _RetryBase[Any]
     request: httpx.Request
     scope: CallScope
     number: int = 0
     attempt_started: float = 0.0
 
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.owner.policy
+
+    @property
+    def max_retries(self) -> int:
+        return self.owner.max_retries
+
+    def resendable(self) -> bool:
+        return self.owner.resendable(self.request)
+
     def begin(self) -> None:
         self.number += 1
         self.request.extensions[ATTEMPTS_EXTENSION] = self.number
         self._shrink_timeouts()
-        self.attempt_started = self.policy.clock()
+        self.attempt_started = self.owner.policy.clock()
 
     def _shrink_timeouts(self) -> None:
         extensions = self.request.extensions
@@ -289,12 +326,13 @@ class _Attempts:
             timeouts = extensions[BASE_TIMEOUT_EXTENSION] = dict(extensions["timeout"])
         # The whole attempt (headers and body) ends within its longest timeout: the network
         # layer enforces it (`DeadlineBackend`).
-        self.scope.begin_attempt(attempt_budget(timeouts))
+        budget, longest = self.owner.timeout_shape.of(timeouts)
+        self.scope.begin_attempt(budget)
         remaining = self.scope.remaining()
         if remaining is None:
             return
         left = max(0.001, remaining)
-        if all(value is not None and value <= left for value in timeouts.values()):
+        if longest is not None and longest <= left:
             extensions["timeout"] = timeouts  # the usual case: every phase fits as it is
             return
         # A phase without a limit gets what is left of the deadline, unless that is beyond what
@@ -343,7 +381,7 @@ class _Attempts:
         """The wait before retrying after `exc`, or None to give up (and re-raise it)."""
         self.log_outcome(type(exc).__name__)
         if not isinstance(exc, _NOT_SENT) and not (
-            isinstance(exc, _MAYBE_SENT) and self.resendable
+            isinstance(exc, _MAYBE_SENT) and self.resendable()
         ):
             return None
         return self._wait_or_none(self.policy.backoff(self.number - 1), type(exc).__name__)
@@ -354,7 +392,7 @@ class _Attempts:
         self.log_outcome(str(status))
         if status not in RETRY_STATUSES:
             return None
-        if status in _MAYBE_PROCESSED and not self.resendable:
+        if status in _MAYBE_PROCESSED and not self.resendable():
             # A gateway's 502/504 says nothing of whether the server behind it acted: resending
             # a request that is not safe to repeat could do it twice.
             return None
@@ -400,15 +438,14 @@ class _RetryBase(Generic[_Wrapped]):
         self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
         # The bounds of a request sent outside any public call (through a bare transport).
         self._limits = CallLimits(self.policy.deadline, self.policy.clock)
+        self.timeout_shape = _TimeoutShape()
 
-    def _resendable(self, request: httpx.Request) -> bool:
+    def resendable(self, request: httpx.Request) -> bool:
+        """Whether `request` is safe to send again after it may have reached the server."""
         if request.method in _IDEMPOTENT:
             return True
         # Only a request that is not idempotent pays for rebuilding its URL without the query.
         return str(request.url.copy_with(query=None, fragment=None)) in self._resendable_urls
-
-    def _attempts(self, request: httpx.Request, scope: CallScope) -> _Attempts:
-        return _Attempts(self.policy, self.max_retries, self._resendable(request), request, scope)
 
 
 class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
@@ -422,23 +459,21 @@ class RetryTransport(_RetryBase[httpx.BaseTransport], httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
         with call_scope(limits=self._limits) as scope:
-            return self._send_attempts(self._attempts(request, scope))
-
-    def _send_attempts(self, attempts: _Attempts) -> httpx.Response:
-        while True:
-            attempts.begin()
-            try:
-                response = self._transport.handle_request(attempts.request)
-            except httpx.TransportError as exc:
-                delay = attempts.after_error(exc)
-                if delay is None:
-                    raise
-            else:
-                delay = attempts.after_response(response)
-                if delay is None:
-                    return response
-                _discard(response)
-            self.policy.sleep(delay)
+            attempts = _Attempts(self, request, scope)
+            while True:
+                attempts.begin()
+                try:
+                    response = self._transport.handle_request(request)
+                except httpx.TransportError as exc:
+                    delay = attempts.after_error(exc)
+                    if delay is None:
+                        raise
+                else:
+                    delay = attempts.after_response(response)
+                    if delay is None:
+                        return response
+                    _discard(response)
+                self.policy.sleep(delay)
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -454,24 +489,24 @@ class AsyncRetryTransport(_RetryBase[httpx.AsyncBaseTransport], httpx.AsyncBaseT
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`, retrying per the policy; return the last response or raise."""
+        # One coroutine for the whole series: every frame on the stack is resumed each time
+        # the connection waits.
         with call_scope(limits=self._limits) as scope:
-            return await self._send_attempts(self._attempts(request, scope))
-
-    async def _send_attempts(self, attempts: _Attempts) -> httpx.Response:
-        while True:
-            attempts.begin()
-            try:
-                response = await self._transport.handle_async_request(attempts.request)
-            except httpx.TransportError as exc:
-                delay = attempts.after_error(exc)
-                if delay is None:
-                    raise
-            else:
-                delay = attempts.after_response(response)
-                if delay is None:
-                    return response
-                await _adiscard(response)
-            await self.policy.async_sleep(delay)
+            attempts = _Attempts(self, request, scope)
+            while True:
+                attempts.begin()
+                try:
+                    response = await self._transport.handle_async_request(request)
+                except httpx.TransportError as exc:
+                    delay = attempts.after_error(exc)
+                    if delay is None:
+                        raise
+                else:
+                    delay = attempts.after_response(response)
+                    if delay is None:
+                        return response
+                    await _adiscard(response)
+                await self.policy.async_sleep(delay)
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
@@ -529,7 +564,9 @@ class _Stream(httpcore.NetworkStream):
         return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+        # An empty write (httpcore's for an empty body, and to end a message) sends and waits
+        # for nothing: it needs no bound.
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout) if buffer else timeout)
 
     def close(self) -> None:
         self._inner.close()
@@ -553,11 +590,14 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+    # `read` and `write` hand back the inner stream's coroutine, not one of their own: a frame
+    # fewer to resume each time the read waits. httpcore awaits them at once.
+    def read(self, max_bytes: int, timeout: float | None = None) -> Coroutine[Any, Any, bytes]:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+    def write(self, buffer: bytes, timeout: float | None = None) -> Coroutine[Any, Any, None]:
+        bounded = _bounded(timeout, httpcore.WriteTimeout) if buffer else timeout
+        return self._inner.write(buffer, bounded)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -5,8 +5,9 @@ decode, the collector runs afterwards as the application left it, and decoders t
 (nested, or in other threads) share one pause, so none of them resumes the collector while
 another is still building its page. The pause always heals: after an interrupt at any point of
 it, a pause that outlived any decode, a fork while another thread holds it, and a decode from a
-signal handler on a thread inside it; and it leaves alone a body over its size bound and the
-application's own `gc.disable()` made during a pause.
+signal handler on a thread inside it; and it leaves alone a body over its size bound, a body
+under its size floor (too small for the pause to pay), and the application's own `gc.disable()`
+made during a pause.
 """
 
 from __future__ import annotations
@@ -266,6 +267,36 @@ def test_a_body_over_the_size_bound_decodes_with_the_collector_running(
     page, collections = _decode_counting_collections()
     assert isinstance(page, UserPage)
     assert collections != []
+
+
+def _paused_decode(body: bytes, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether decoding `body` (a valid page) took the pause."""
+    begun: list[int] = []
+    begin = PAUSE.begin
+
+    def spy(size: int) -> int | None:
+        begun.append(size)
+        return begin(size)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PAUSE, "begin", spy)
+        page = decode(body)
+    assert isinstance(page, UserPage)
+    return begun == [len(body)]
+
+
+def test_a_body_under_the_size_floor_decodes_without_a_pause_and_one_at_it_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    floor = fast_path._PAUSE_FLOOR_BYTES
+    # The fewest users whose page reaches the floor; one user fewer stays under it.
+    users = next(count for count in range(2, USERS) if len(_page_body(count)) >= floor)
+    under, over = _page_body(users - 1), _page_body(users)
+    assert len(under) < floor <= len(over)
+    assert not _paused_decode(under, monkeypatch)
+    assert not _paused_decode(_page_body(25), monkeypatch)
+    assert _paused_decode(over, monkeypatch)
+    assert _paused_decode(BODY, monkeypatch)
 
 
 def test_a_decode_on_a_thread_inside_the_pause_s_lock_does_not_deadlock() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 from uuid import UUID
@@ -48,6 +48,7 @@ Timeout = float | httpx.Timeout | None
 """A call's `timeout=`: seconds, an `httpx.Timeout`, or None for the client's own."""
 
 R_co = TypeVar("R_co", covariant=True)
+Result = TypeVar("Result")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 Item = TypeVar("Item")
 
@@ -448,11 +449,20 @@ class SyncRunner(_Runner[httpx.Client]):
 
 
 class AsyncRunner(_Runner[httpx.AsyncClient]):
-    """Runs the operations of the asynchronous client's resources over its `httpx.AsyncClient`."""
+    """Runs the operations of the asynchronous client's resources over its `httpx.AsyncClient`.
 
-    async def _send(
-        self, plan: _Plan, arguments: Mapping[str, object], timeout: Timeout
-    ) -> httpx.Response:
+    `call` and `raw` hand back the coroutine of `_run` rather than awaiting it in one of their
+    own: a frame fewer to resume each time the connection waits.
+    """
+
+    async def _run(
+        self,
+        plan: _Plan,
+        arguments: Mapping[str, object],
+        timeout: Timeout,
+        finish: Callable[[_Plan, httpx.Response], Result],
+    ) -> Result:
+        """Send the request, read its body, and return `finish(plan, response)`."""
         kwargs = plan.request(arguments, timeout)
         request: httpx.Request | None = None
         # One deadline for the token request, this request, its resend after a 401 and the body.
@@ -471,21 +481,19 @@ class AsyncRunner(_Runner[httpx.AsyncClient]):
             finally:
                 await response.aclose()
                 _release_stream(response)
-        return response
+        return finish(plan, response)
 
-    async def call(
+    def call(
         self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
-    ) -> Any:
+    ) -> Coroutine[Any, Any, Any]:
         """Run the operation and return its `data`, decoded (None when the spec says null)."""
-        plan = _plan(operation_id)
-        return self._decode(plan, await self._send(plan, arguments, timeout))
+        return self._run(_plan(operation_id), arguments, timeout, self._decode)
 
-    async def raw(
+    def raw(
         self, operation_id: str, arguments: Mapping[str, object], timeout: Timeout
-    ) -> RawResponse[Any]:
+    ) -> Coroutine[Any, Any, RawResponse[Any]]:
         """Run the operation and return the raw response; its `parse()` decodes as `call`."""
-        plan = _plan(operation_id)
-        return self._raw(plan, await self._send(plan, arguments, timeout))
+        return self._run(_plan(operation_id), arguments, timeout, self._raw)
 
     def pages(
         self,
