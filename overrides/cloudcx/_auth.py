@@ -45,8 +45,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -81,6 +80,7 @@ if TYPE_CHECKING:
     # Imported where async code runs: the sync client imports this module and must not pay
     # for loading asyncio.
     import asyncio
+    from types import TracebackType
 
 __all__ = [
     "ApiKeyAuth",
@@ -538,9 +538,10 @@ class LoopGuard:
         self._active = 0
         self._mutex = threading.Lock()
 
-    @contextmanager
-    def entered(self) -> Iterator[None]:
+    def __enter__(self) -> None:
         """Mark a request in flight on the running loop; refuse a second loop meanwhile.
+
+        A plain context manager (`with guard:`), not a generator: it wraps every async request.
 
         Raises:
             ConfigurationError: another event loop has requests in flight on this client.
@@ -556,11 +557,16 @@ class LoopGuard:
                 )
             self._loop = loop
             self._active += 1
-        try:
-            yield
-        finally:
-            with self._mutex:
-                self._active -= 1
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """The request is no longer in flight."""
+        with self._mutex:
+            self._active -= 1
 
 
 # --- request checks and errors ----------------------------------------------------------

@@ -184,7 +184,7 @@ class AsyncHttpClient(httpx.AsyncClient):
     ) -> httpx.Response:
         if self.unusable:
             raise _closed_error(request)
-        with self._loops.entered(), call_scope(self):
+        with self._loops, call_scope(self):
             try:
                 response = await super().send(request, stream=True, **kwargs)
             except LOCAL_SEND_ERRORS as exc:
