@@ -37,6 +37,7 @@ from ._config import DEFAULT_MAX_RESPONSE_BYTES, MAX_TIMEOUT
 from ._exceptions import InvalidResponseError
 
 __all__ = [
+    "BASE_TIMEOUT_EXTENSION",
     "CallLimits",
     "CallScope",
     "aread_capped",
@@ -45,6 +46,7 @@ __all__ = [
     "call_scope",
     "current_scope",
     "deadline_caused_timeout",
+    "pool_wait_cut_by_deadline",
     "read_capped",
     "remaining_time",
 ]
@@ -53,6 +55,9 @@ __all__ = [
 # so one step holds at most about 1 MB of decoded data beyond the cap. An uncompressed body is
 # read in the chunks the network gives.
 _RAW_CHUNK = 1024
+
+BASE_TIMEOUT_EXTENSION = "cloudcx.base_timeout"
+"""The request extension holding the caller's own timeouts, before any deadline shrank them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +144,18 @@ def deadline_caused_timeout() -> bool:
     """
     scope = _SCOPE.get()
     return scope is not None and scope.deadline_bound
+
+
+def pool_wait_cut_by_deadline(request: httpx.Request) -> bool:
+    """Whether the request's wait for a pooled connection was cut short by the call deadline.
+
+    That wait comes before any network wait, bounded by the request's pool timeout, which the
+    retry transport cuts to what is left of the deadline when that is less: the cut says it.
+    """
+    own = request.extensions.get(BASE_TIMEOUT_EXTENSION) or {}
+    cut = request.extensions.get("timeout") or {}
+    pool, own_pool = cut.get("pool"), own.get("pool", cut.get("pool"))
+    return pool is not None and (own_pool is None or pool < own_pool)
 
 
 class _OpenedScope:

@@ -9,6 +9,7 @@ defining the client classes needs.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -51,6 +52,34 @@ _SHARED_HINT = (
     "set them for every request on the shared httpx client instead "
     "(cx.client.get_httpx_client(), or get_async_httpx_client() for AsyncCloudCX)"
 )
+
+
+class _MaskedRequestLine(logging.Filter):
+    """Masks the URL in httpx's own `HTTP Request: GET <url> "HTTP/1.1 200 OK"` INFO line.
+
+    httpx logs every request's full URL; an application that turns on INFO logging everywhere
+    would write a secret path segment or query value in clear. The URL is shown as in the
+    client's own messages (`describe_url`). The filter runs only for records httpx creates,
+    which it does only when its logger is enabled for INFO.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's URL argument; never drop the record."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 1 and isinstance(args[1], httpx.URL):
+            record.args = (args[0], describe_url(args[1]), *args[2:])
+        return True
+
+
+def _mask_httpx_request_lines() -> None:
+    """Put the filter on httpx's logger, once per process."""
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(existing, _MaskedRequestLine) for existing in httpx_log.filters):
+        httpx_log.addFilter(_MaskedRequestLine())
+
+
+# Here, where the first client is built: before it sends anything, and not for `import cloudcx`.
+_mask_httpx_request_lines()
 
 
 @define

@@ -30,7 +30,7 @@ import httpx
 
 from cloudcx_openapi.models.o_auth_error import OAuthError
 
-from ._deadline import deadline_caused_timeout
+from ._deadline import deadline_caused_timeout, pool_wait_cut_by_deadline
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -185,7 +185,8 @@ def _secret_path_templates() -> tuple[tuple[str | bool, ...], ...]:
                 if parameter.secret and parameter.location == "path"
             }
             if secret:
-                segments = operation.path.strip("/").split("/")
+                # Only the leading slash goes: a trailing one is a segment the path ends with.
+                segments = operation.path.lstrip("/").split("/")
                 templates.append(
                     tuple(
                         any(name in part for name in secret) if "{" in part else part
@@ -609,13 +610,16 @@ _BROKEN = "the data breaks the API's schema"
 def load_fast_path() -> Mapping[type[Any], Callable[[bytes], Any]]:
     """The generated fast decoders by data model, imported (with msgspec) on the first call.
 
+    The decoders of list data (by item model) are loaded with them.
+
     The clients call it when they are built, so that the import (about 5 ms) does not stall
     the first calls of many threads at once; `import cloudcx` alone does not pay for it.
     """
-    global _fast_decoders
+    global _fast_decoders, _fast_list_decoders
     if _fast_decoders is None:
-        from cloudcx_openapi.fast_path import FAST_DECODERS
+        from cloudcx_openapi.fast_path import FAST_DECODERS, FAST_LIST_DECODERS
 
+        _fast_list_decoders = FAST_LIST_DECODERS
         _fast_decoders = FAST_DECODERS
     return _fast_decoders
 
@@ -751,12 +755,10 @@ def _decoded(
 
 def _fast_decoded_list(response: httpx.Response, item_model: type[M]) -> list[M] | None:
     """The list decoded in C by the generated fast path, or None: decode the usual way."""
-    global _fast_list_decoders
-    if _fast_list_decoders is None:  # imported on the first list, with msgspec
-        from cloudcx_openapi.fast_path import FAST_LIST_DECODERS
-
-        _fast_list_decoders = FAST_LIST_DECODERS
-    decoded: list[M] | None = _fast_path(_fast_list_decoders.get(item_model), response)
+    if _fast_list_decoders is None:
+        load_fast_path()
+    decoders = _fast_list_decoders or {}
+    decoded: list[M] | None = _fast_path(decoders.get(item_model), response)
     return decoded
 
 
@@ -822,19 +824,9 @@ def _scrub_request(request: httpx.Request | None) -> None:
 
 
 def _deadline_caused(exc: httpx.TimeoutException, request: httpx.Request | None) -> bool:
-    """Whether the call deadline, not one of the request's own timeouts, ended the wait.
-
-    The wait for a pooled connection comes before any network wait, bounded by the request's
-    pool timeout, which the retry transport cuts to what is left of the deadline when that is
-    less: the cut says it. Every later wait is the network layer's, which the scope records.
-    """
+    """Whether the call deadline, not one of the request's own timeouts, ended the wait."""
     if isinstance(exc, httpx.PoolTimeout) and request is not None:
-        from ._transport import BASE_TIMEOUT_EXTENSION  # _transport imports this module
-
-        own = request.extensions.get(BASE_TIMEOUT_EXTENSION) or {}
-        cut = request.extensions.get("timeout") or {}
-        pool, own_pool = cut.get("pool"), own.get("pool", cut.get("pool"))
-        return pool is not None and (own_pool is None or pool < own_pool)
+        return pool_wait_cut_by_deadline(request)
     return deadline_caused_timeout()
 
 

@@ -68,6 +68,7 @@ from ._config import (
     check_retry_delays,
 )
 from ._deadline import (
+    BASE_TIMEOUT_EXTENSION,
     CallLimits,
     CallScope,
     aread_capped,
@@ -80,7 +81,6 @@ from ._exceptions import CloudCXError, ConfigurationError
 from ._response import ATTEMPTS_EXTENSION, describe_path, parse_retry_after
 
 __all__ = [
-    "BASE_TIMEOUT_EXTENSION",
     "RETRY_STATUSES",
     "AsyncDeadlineBackend",
     "AsyncRetryTransport",
@@ -103,9 +103,6 @@ logger.addHandler(logging.NullHandler())
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 """The statuses that are worth another attempt: the server or a proxy on the way is busy."""
-
-BASE_TIMEOUT_EXTENSION = "cloudcx.base_timeout"
-"""The request extension holding the caller's own timeouts, before any deadline shrank them."""
 
 ProxySetting = str | httpx.URL | httpx.Proxy
 """What `proxy=` takes: a proxy URL (credentials in it are sent to the proxy), or a Proxy."""

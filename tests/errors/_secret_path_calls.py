@@ -77,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Lines(logging.Handler):
-    """Every line the `cloudcx` logger writes, formatted as a handler would write it."""
+    """Every line the `cloudcx`, `httpx` and `httpcore` loggers write, formatted as written."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -183,9 +183,12 @@ def main() -> int:
 
     lines = Lines()
     lines.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("cloudcx")
-    logger.addHandler(lines)
-    logger.setLevel(logging.DEBUG)
+    # httpx's own request line ("HTTP Request: GET <url> ...") and httpcore's trace too: an
+    # application that turns on INFO logging everywhere gets them.
+    for name in ("cloudcx", "httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        logger.addHandler(lines)
+        logger.setLevel(logging.DEBUG)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -203,6 +206,8 @@ def main() -> int:
         found.append("the server never received the access code")
     if not any("retrying" in line for line in lines.lines):
         found.append("no retry was logged")
+    if not any("HTTP Request: GET" in line and "/recording/" in line for line in lines.lines):
+        found.append("httpx logged no request line for the secret path")
     for leak in found:
         print(leak)
     if found:
