@@ -25,8 +25,12 @@ token policy, in one place:
   becomes necessary, the stored token is deleted and `ConfigurationError` ("a password is
   needed to obtain a new token") is raised, before anything is sent.
 * One token request at a time: callers that find the token missing or stale while a request is
-  in flight wait for it and share its outcome, success or failure. The lock is held only while
-  the token is obtained, never across a `yield` of the auth flow.
+  in flight wait for it. Its success serves them all. Its failure reaches only the waiters
+  that would have sent the same request with the same settings: those of a client (the
+  original or a `with_options` copy) with the same timeout, retries and retry waits, whatever
+  the deadline. Any other waiter makes its own attempt, one at a time, with its own settings;
+  so does every waiter when the failure only says the holder's call deadline ran out. The lock
+  is held only while the token is obtained, never across a `yield` of the auth flow.
 * After every token obtained from the server, the token store saves it and then the
   `on_token` hook sees it (not for a token taken from `token=` or the store). The store saves
   it while the other callers wait for that token; the hook is called afterwards, outside the
@@ -45,8 +49,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Hashable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +86,8 @@ if TYPE_CHECKING:
     import asyncio
     from types import TracebackType
 
+    from ._http import Connection
+
 __all__ = [
     "ApiKeyAuth",
     "AsyncTokenHook",
@@ -99,6 +105,9 @@ SyncSend = Callable[[httpx.Request], httpx.Response]
 AsyncSend = Callable[[httpx.Request], Awaitable[httpx.Response]]
 SyncTokenHook = Callable[[Token], None]
 AsyncTokenHook = Callable[[Token], "Awaitable[None] | None"]
+#: What a token request's outcome depends on besides the endpoint: the sending client's
+#: timeout, retries and retry waits (`_request_settings`). Equal settings, shared failures.
+RequestSettings = Hashable
 
 #: A short-lived token is renewed when this fraction of its lifetime is left (at most the skew).
 _SHORT_TOKEN_FRACTION = 0.1
@@ -174,6 +183,21 @@ def _out_of_own_time(exc: Exception) -> bool:
     return isinstance(exc, APITimeoutError) and exc.deadline_passed
 
 
+def _request_settings(connection: Connection) -> RequestSettings:
+    """The settings a client's token request is sent with, less the call deadline.
+
+    The deadline (and the clock it is read on) belongs to each call, and a failure it caused is
+    never shared anyway; the timeout, the number of retries and the waits between them decide
+    whether the same request would have failed for another caller.
+    """
+    from ._transport import RetryPolicy
+
+    timeout = connection.timeout
+    timeouts = tuple(timeout.as_dict().items()) if isinstance(timeout, httpx.Timeout) else timeout
+    policy = replace(connection.retry_policy or RetryPolicy(), deadline=None, clock=time.monotonic)
+    return (timeouts, connection.max_retries, policy)
+
+
 def _lock_timeout() -> APITimeoutError:
     return APITimeoutError(
         "the call's deadline passed while another caller's token request was in flight",
@@ -241,10 +265,11 @@ class TokenCache:
         self._store_pending = store is not None and token is None
         self._current: _Current | None = None
         self._refresh_token: Secret | None = None
-        # Finished token-obtaining attempts, and the failure of the latest one if it failed:
-        # a caller that waited through an attempt shares its failure instead of retrying.
+        # Finished token-obtaining attempts, and per request settings the latest failed one
+        # since the last success (its number, its failure): a caller that waited through it
+        # and would have sent the same request shares its failure instead of retrying.
         self._completed = 0
-        self._failure: Exception | None = None
+        self._failures: dict[RequestSettings, tuple[int, Exception]] = {}
         self._mutex = threading.Lock()  # guards `_current`; never held during I/O
         self._lock = threading.Lock()  # one token request at a time (sync driver)
         self._loop_lock: asyncio.Lock | None = None  # the same, for the async driver
@@ -305,26 +330,31 @@ class TokenCache:
                 self._current = None
                 log.debug("discarded the access token the API refused")
 
-    def _attempt(self, seen: int, build: RequestBuilder) -> Plan:
+    def _attempt(self, seen: int, build: RequestBuilder, settings: RequestSettings) -> Plan:
         """Under the lock: the token another caller just obtained, its failure, or a new token.
 
         `seen` is the number of finished attempts when the caller started to wait: a caller
-        that waited through a failed attempt raises a copy of its failure instead of retrying.
-        A failure that only says the holder's own deadline ran out is not shared: it tells
-        nothing about the endpoint, and a waiter with time left makes its own attempt.
+        that waited through a failed attempt sent with the same `settings` raises a copy of its
+        failure instead of retrying; one with other settings (another timeout or other retries)
+        might have succeeded, and makes its own attempt. A failure that only says the holder's
+        own deadline ran out is not shared: it tells nothing about the endpoint.
         """
         token = self.usable()
         if token is not None:
             return token, False
-        if self._completed != seen and self._failure is not None:
-            raise _replay(self._failure)
+        failed = self._failures.get(settings)
+        if failed is not None and failed[0] > seen:
+            raise _replay(failed[1])
         try:
             outcome = yield from self._plan(build)
         except Exception as exc:
-            self._failure = None if _out_of_own_time(exc) else exc
             self._completed += 1
+            if _out_of_own_time(exc):
+                self._failures.pop(settings, None)
+            else:
+                self._failures[settings] = (self._completed, exc)
             raise
-        self._failure = None
+        self._failures.clear()
         self._completed += 1
         return outcome
 
@@ -424,10 +454,14 @@ class TokenCache:
         except Exception as exc:
             return _Failed(exc)
 
-    def get(self, send: SyncSend, build: RequestBuilder = httpx.Request) -> Token:
+    def get(
+        self, send: SyncSend, build: RequestBuilder = httpx.Request, settings: RequestSettings = ()
+    ) -> Token:
         """Return a usable token, obtaining one through `send` if needed (single flight).
 
         `build` builds the token request: a client's `build_request`, for its default headers.
+        `settings` are those `send` sends it with (`_request_settings`): a failure is shared only
+        between callers with equal settings.
         """
         token = self.usable()
         if token is not None:
@@ -438,7 +472,7 @@ class TokenCache:
         if not self._lock.acquire(timeout=-1 if left is None else left):
             raise _lock_timeout()
         try:
-            plan = self._attempt(seen, build)
+            plan = self._attempt(seen, build, settings)
             try:
                 step = next(plan)
                 while True:
@@ -492,7 +526,9 @@ class TokenCache:
             self._loop_lock, self._lock_loop = asyncio.Lock(), loop
         return self._loop_lock
 
-    async def aget(self, send: AsyncSend, build: RequestBuilder = httpx.Request) -> Token:
+    async def aget(
+        self, send: AsyncSend, build: RequestBuilder = httpx.Request, settings: RequestSettings = ()
+    ) -> Token:
         """Return a usable token, obtaining one through `send` if needed (single flight)."""
         token = self.usable()
         if token is not None:
@@ -501,7 +537,7 @@ class TokenCache:
         lock = self._running_loop_lock()
         await _acquire(lock)
         try:
-            plan = self._attempt(seen, build)
+            plan = self._attempt(seen, build, settings)
             try:
                 step = next(plan)
                 while True:
@@ -678,6 +714,7 @@ class TokenAuth(httpx.Auth):
         self._send: SyncSend | None = None
         self._asend: AsyncSend | None = None
         self._build: RequestBuilder = httpx.Request
+        self._settings: RequestSettings = ()
         # The latest token's header value, one tuple so that threads read a consistent triple.
         self._credential: tuple[Token, str, tuple[Secret | None, ...]] | None = None
 
@@ -694,9 +731,14 @@ class TokenAuth(httpx.Auth):
         request.headers["Authorization"] = credential[1]
         request.extensions[KNOWN_SECRETS_EXTENSION] = credential[2]
 
-    def attach(self, http: httpx.Client | httpx.AsyncClient) -> None:
-        """Send token requests through `http`, built with its default headers and timeout."""
+    def attach(self, http: httpx.Client | httpx.AsyncClient, connection: Connection) -> None:
+        """Send token requests through `http`, built with its default headers and timeout.
+
+        `connection` holds the timeout and retries `http` was opened with: callers of clients
+        with the same ones share a failed token request, others make their own attempt.
+        """
         self._build = http.build_request
+        self._settings = _request_settings(connection)
         # auth=None: the token request must carry no Authorization header, and must not recurse.
         if isinstance(http, httpx.AsyncClient):
 
@@ -720,13 +762,13 @@ class TokenAuth(httpx.Auth):
         """Return a usable token for a sync client (single flight)."""
         if self._send is None:
             raise TypeError("TokenAuth.get needs a sync client attached")
-        return self._cache.get(self._send, self._build)
+        return self._cache.get(self._send, self._build, self._settings)
 
     async def aget(self) -> Token:
         """Return a usable token for an async client (single flight)."""
         if self._asend is None:
             raise TypeError("TokenAuth.aget needs an async client attached")
-        return await self._cache.aget(self._asend, self._build)
+        return await self._cache.aget(self._asend, self._build, self._settings)
 
     def sync_auth_flow(
         self, request: httpx.Request

@@ -307,7 +307,7 @@ class CloudCX(_Core, SyncResources):
 
         self._open_http(HttpClient, RetryTransport, auth, connection, source)
         if self._tokens is not None:
-            self._tokens.attach(self._http)
+            self._tokens.attach(self._http, connection)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_httpx_client(self._http)
@@ -460,7 +460,7 @@ class AsyncCloudCX(_Core, AsyncResources):
 
         self._open_http(AsyncHttpClient, AsyncRetryTransport, auth, connection, source)
         if self._tokens is not None:
-            self._tokens.attach(self._http)
+            self._tokens.attach(self._http, connection)
         self.client = SharedAuthenticatedClient(
             base_url=self.config.base_url, token=""
         ).set_async_httpx_client(self._http)
