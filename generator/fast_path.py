@@ -100,8 +100,8 @@ class _CollectorPause:
     `_depth`; the shared pause starts a round, and a pause older than `_LONGEST_PAUSE` (a leaked
     depth, or overlapping decoders that would starve the collector) ends its round at the next
     `begin`: the collector resumes and the late `end` calls of that round do nothing. Bodies over
-    `_PAUSE_LIMIT_BYTES` decode without a pause, and so (the decoders' choice) do bodies under
-    `_PAUSE_FLOOR_BYTES`. The lock is reentrant, so a signal handler that
+    `_PAUSE_LIMIT_BYTES` or under `_PAUSE_FLOOR_BYTES` decode without a pause (`begin` decides,
+    so every decoder keeps the same bounds). The lock is reentrant, so a signal handler that
     decodes on a thread inside `begin` or `end` does not deadlock, and a forked child starts
     with a fresh lock and no pause (`os.register_at_fork`), whatever the parent's threads held.
     """
@@ -115,7 +115,7 @@ class _CollectorPause:
 
     def begin(self, size: int) -> int | None:
         """Pause for a body of `size` bytes: the token for `end`, or None when not paused."""
-        if size > _PAUSE_LIMIT_BYTES:
+        if size > _PAUSE_LIMIT_BYTES or size < _PAUSE_FLOOR_BYTES:
             return None
         with self._lock:
             now = time.monotonic()
@@ -300,7 +300,7 @@ _DECODE_{class_name.upper()} = msgspec.json.Decoder(_{class_name}Envelope).decod
 
 
 def _decode_{class_name}(content: bytes) -> {class_name} | None:
-    pause = _COLLECTOR.begin(len(content)) if len(content) >= _PAUSE_FLOOR_BYTES else None
+    pause = _COLLECTOR.begin(len(content))
     try:
         envelope = _DECODE_{class_name.upper()}(content)
     except _REFUSED:
@@ -335,7 +335,8 @@ def _decode_{class_name}_list(content: bytes) -> list[{class_name}] | None:
             return None
         return [{build_item} for item in envelope.data]
     finally:
-        _COLLECTOR.end(pause)"""
+        if pause is not None:
+            _COLLECTOR.end(pause)"""
 
 
 def _list_decoders(emitter: _Emitter, operations: Iterable[OperationInfo]) -> str:

@@ -54,8 +54,8 @@ class _CollectorPause:
     `_depth`; the shared pause starts a round, and a pause older than `_LONGEST_PAUSE` (a leaked
     depth, or overlapping decoders that would starve the collector) ends its round at the next
     `begin`: the collector resumes and the late `end` calls of that round do nothing. Bodies over
-    `_PAUSE_LIMIT_BYTES` decode without a pause, and so (the decoders' choice) do bodies under
-    `_PAUSE_FLOOR_BYTES`. The lock is reentrant, so a signal handler that
+    `_PAUSE_LIMIT_BYTES` or under `_PAUSE_FLOOR_BYTES` decode without a pause (`begin` decides,
+    so every decoder keeps the same bounds). The lock is reentrant, so a signal handler that
     decodes on a thread inside `begin` or `end` does not deadlock, and a forked child starts
     with a fresh lock and no pause (`os.register_at_fork`), whatever the parent's threads held.
     """
@@ -69,7 +69,7 @@ class _CollectorPause:
 
     def begin(self, size: int) -> int | None:
         """Pause for a body of `size` bytes: the token for `end`, or None when not paused."""
-        if size > _PAUSE_LIMIT_BYTES:
+        if size > _PAUSE_LIMIT_BYTES or size < _PAUSE_FLOOR_BYTES:
             return None
         with self._lock:
             now = time.monotonic()
@@ -164,7 +164,7 @@ _DECODE_USERPAGE = msgspec.json.Decoder(_UserPageEnvelope).decode
 
 
 def _decode_UserPage(content: bytes) -> UserPage | None:
-    pause = _COLLECTOR.begin(len(content)) if len(content) >= _PAUSE_FLOOR_BYTES else None
+    pause = _COLLECTOR.begin(len(content))
     try:
         envelope = _DECODE_USERPAGE(content)
     except _REFUSED:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 from collections.abc import Sequence
 
 import pytest
 
-from cloudcx.cli._parser import build_parser
 from cloudcx_openapi.operations import Operation
+from tests.support.cli import help_of
 from tests.support.grown_spec import QUEUES_TAG_DESCRIPTION
 
 # Slow: the module first generates a package from a grown spec.
@@ -18,21 +16,13 @@ from tests.support.grown_spec import QUEUES_TAG_DESCRIPTION
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grown")]
 
 
-def _help(table: Sequence[Operation], argv: list[str]) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exited:
-        build_parser(table).parse_args([*argv, "--help"])
-    assert exited.value.code == 0
-    return " ".join(out.getvalue().split())  # argparse wraps long lines
-
-
 def test_the_resource_help_quotes_its_tag_description(table: Sequence[Operation]) -> None:
-    assert QUEUES_TAG_DESCRIPTION in _help(table, ["call-queues"])
+    assert QUEUES_TAG_DESCRIPTION in help_of(table, ["call-queues"])
     # Also in the list of commands; its `%` is shown as written, not expanded by argparse.
-    assert QUEUES_TAG_DESCRIPTION in _help(table, [])
-    assert "the call queues resource" not in _help(table, [])
+    assert QUEUES_TAG_DESCRIPTION in help_of(table, [])
+    assert "the call queues resource" not in help_of(table, [])
 
 
 def test_a_resource_whose_tag_has_no_description_is_named(table: Sequence[Operation]) -> None:
     undescribed = [dataclasses.replace(operation, resource_description="") for operation in table]
-    assert "The call queues resource." in _help(undescribed, ["call-queues"])
+    assert "The call queues resource." in help_of(undescribed, ["call-queues"])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,8 +24,7 @@ from cloudcx import CloudCXError, User, UserPage
 from cloudcx import _response as response_module
 from cloudcx._response import decode_envelope
 from cloudcx_openapi.fast_path import FAST_DECODERS
-from tests.support.generator_modules import load_module_file
-from tests.support.grown_spec import list_operation_spec
+from tests.support.generator_modules import users_list_fast_path
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/openapi/v2/user/page")
 USER_FIELDS = (
@@ -197,28 +195,13 @@ def test_fast_and_usual_decoders_agree_on_a_negative_count(
     assert FAST_DECODERS[UserPage](body) is None
 
 
-def _users_list_decoders(folder: Path) -> Mapping[type[Any], Callable[[bytes], Any]]:
-    """The list decoders rendered for the spec grown by a list of `User`, over the real models."""
-    operation_table = load_module_file("operation_table")
-    fast_path = load_module_file("fast_path")
-    spec = list_operation_spec(
-        {"type": "array", "items": {"$ref": "#/components/schemas/User"}}, {}
-    )
-    source: str = fast_path.render_fast_path(spec, operation_table.read_operations(spec))
-    (folder / "users_list_fast_path.py").write_text(
-        source.replace("from .models import", "from cloudcx_openapi.models import")
-    )
-    decoders: Mapping[type[Any], Callable[[bytes], Any]] = load_module_file(
-        "users_list_fast_path", folder
-    ).FAST_LIST_DECODERS
-    return decoders
-
-
 @pytest.fixture(scope="module")
 def users_list_decoders(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Mapping[type[Any], Callable[[bytes], Any]]:
-    decoders = _users_list_decoders(tmp_path_factory.mktemp("users-list"))
+    decoders: Mapping[type[Any], Callable[[bytes], Any]] = users_list_fast_path(
+        tmp_path_factory.mktemp("users-list")
+    ).FAST_LIST_DECODERS
     assert set(decoders) == {User}
     return decoders
 

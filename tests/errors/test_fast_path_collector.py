@@ -6,8 +6,8 @@ decode, the collector runs afterwards as the application left it, and decoders t
 another is still building its page. The pause always heals: after an interrupt at any point of
 it, a pause that outlived any decode, a fork while another thread holds it, and a decode from a
 signal handler on a thread inside it; and it leaves alone a body over its size bound, a body
-under its size floor (too small for the pause to pay), and the application's own `gc.disable()`
-made during a pause.
+under its size floor (too small for the pause to pay), a page's or a list's alike, and the
+application's own `gc.disable()` made during a pause.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cloudcx import UserPage
+from cloudcx import User, UserPage
 from cloudcx_openapi import fast_path
 from cloudcx_openapi.fast_path import FAST_DECODERS
+from tests.support.generator_modules import users_list_fast_path
 
 USERS = 300
 
@@ -60,6 +62,8 @@ def _page_body(users: int = USERS) -> bytes:
 BODY = _page_body()
 decode = FAST_DECODERS[UserPage]
 PAUSE = fast_path._COLLECTOR
+HELD = len(BODY)
+"""The size a test's own pause claims: one `begin` pauses for."""
 WAIT = 10.0
 
 
@@ -151,7 +155,7 @@ def _hold_a_pause(
     lock: AbstractContextManager[object] | None = None,
 ) -> None:
     """Hold a pause (and `lock`, as a thread inside `begin` or `end` does) until released."""
-    token = PAUSE.begin(0)
+    token = PAUSE.begin(HELD)
     try:
         with lock or nullcontext():
             inside.set()
@@ -162,7 +166,7 @@ def _hold_a_pause(
 
 def test_a_nested_decode_does_not_resume_the_collector_under_an_outer_one() -> None:
     gc.enable()
-    outer = PAUSE.begin(0)
+    outer = PAUSE.begin(HELD)
     try:
         assert decode(BODY) is not None
         assert not _collector_runs()
@@ -240,13 +244,13 @@ def test_a_pause_older_than_any_decode_ends_and_its_late_end_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     gc.enable()
-    left_behind = PAUSE.begin(0)  # an interrupt before its end: the depth leaked
+    left_behind = PAUSE.begin(HELD)  # an interrupt before its end: the depth leaked
     monkeypatch.setattr(fast_path, "_LONGEST_PAUSE", 0.0)
     time.sleep(0.01)
     assert decode(BODY) is not None
     assert _collector_runs()
     PAUSE.end(left_behind)
-    token = PAUSE.begin(0)
+    token = PAUSE.begin(HELD)
     assert not _collector_runs()
     PAUSE.end(token)
     assert _collector_runs()
@@ -254,7 +258,7 @@ def test_a_pause_older_than_any_decode_ends_and_its_late_end_changes_nothing(
 
 def test_the_application_s_gc_disable_during_a_pause_is_kept() -> None:
     gc.enable()
-    token = PAUSE.begin(0)
+    token = PAUSE.begin(HELD)
     gc.disable()
     PAUSE.end(token)
     assert not gc.isenabled()
@@ -269,20 +273,27 @@ def test_a_body_over_the_size_bound_decodes_with_the_collector_running(
     assert collections != []
 
 
-def _paused_decode(body: bytes, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Whether decoding `body` (a valid page) took the pause."""
-    begun: list[int] = []
-    begin = PAUSE.begin
+def _paused_decode(
+    body: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    decoder: Callable[[bytes], object] = decode,
+    pause: Any = PAUSE,
+) -> bool:
+    """Whether `decoder` (of the module whose pause is `pause`) took the pause decoding `body`."""
+    tokens: list[int | None] = []
+    begin = pause.begin
 
     def spy(size: int) -> int | None:
-        begun.append(size)
-        return begin(size)
+        assert size == len(body)
+        tokens.append(begin(size))
+        return tokens[-1]
 
     with monkeypatch.context() as patched:
-        patched.setattr(PAUSE, "begin", spy)
-        page = decode(body)
-    assert isinstance(page, UserPage)
-    return begun == [len(body)]
+        patched.setattr(pause, "begin", spy)
+        decoded = decoder(body)
+    assert decoded is not None
+    assert len(tokens) == 1
+    return tokens[0] is not None
 
 
 def test_a_body_under_the_size_floor_decodes_without_a_pause_and_one_at_it_with(
@@ -297,6 +308,24 @@ def test_a_body_under_the_size_floor_decodes_without_a_pause_and_one_at_it_with(
     assert not _paused_decode(_page_body(25), monkeypatch)
     assert _paused_decode(over, monkeypatch)
     assert _paused_decode(BODY, monkeypatch)
+
+
+def _list_body(users: int) -> bytes:
+    """A list envelope of `users` users, the page's."""
+    page = json.loads(_page_body(users))
+    return json.dumps({"code": "0000", "data": page["data"]["content"]}).encode()
+
+
+def test_a_list_decoder_keeps_the_same_size_floor(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    module = users_list_fast_path(tmp_path)
+    decode_list = module.FAST_LIST_DECODERS[User]
+    floor = module._PAUSE_FLOOR_BYTES
+    small, large = _list_body(25), _list_body(USERS)
+    assert len(small) < floor <= len(large)
+    assert not _paused_decode(small, monkeypatch, decode_list, module._COLLECTOR)
+    assert _paused_decode(large, monkeypatch, decode_list, module._COLLECTOR)
 
 
 def test_a_decode_on_a_thread_inside_the_pause_s_lock_does_not_deadlock() -> None:

@@ -23,8 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import pytest
+
 from cloudcx.cli import main
+from cloudcx.cli._parser import build_parser
 from cloudcx.testing import Simulator
+from cloudcx_openapi.operations import Operation
 
 CLOUDCX = str(Path(sys.executable).parent / "cloudcx")
 """The console script pip installed beside the interpreter: the real `cloudcx` command."""
@@ -246,3 +250,13 @@ def read_until(stream: IO[bytes], marker: bytes, timeout: float = TIMEOUT) -> by
             break
         data += chunk
     return data
+
+
+def help_of(table: Sequence[Operation], argv: list[str]) -> str:
+    """What `cloudcx <argv> --help` prints for the commands of `table`, on one line (argparse
+    wraps long lines)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exited:
+        build_parser(table).parse_args([*argv, "--help"])
+    assert exited.value.code == 0
+    return " ".join(out.getvalue().split())

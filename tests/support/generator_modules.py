@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from tests.support.grown_spec import list_operation_spec
 from tests.support.tools import ROOT
 
 GENERATOR = ROOT / "generator"
@@ -28,3 +29,19 @@ def load_module_file(name: str, folder: Path = GENERATOR) -> ModuleType:
     sys.modules[name] = module
     found.loader.exec_module(module)
     return module
+
+
+def users_list_fast_path(folder: Path) -> ModuleType:
+    """The fast path the generator writes for the project's spec grown by an operation whose
+    `data` is a list of `User`, over the real models (`FAST_LIST_DECODERS[User]` decodes it),
+    written into `folder` and loaded once per process like the emitters."""
+    operation_table = load_module_file("operation_table")
+    fast_path = load_module_file("fast_path")
+    spec = list_operation_spec(
+        {"type": "array", "items": {"$ref": "#/components/schemas/User"}}, {}
+    )
+    source: str = fast_path.render_fast_path(spec, operation_table.read_operations(spec))
+    (folder / "users_list_fast_path.py").write_text(
+        source.replace("from .models import", "from cloudcx_openapi.models import")
+    )
+    return load_module_file("users_list_fast_path", folder)

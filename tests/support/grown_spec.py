@@ -33,6 +33,8 @@ QUEUES_TAG_DESCRIPTION = (
     "Queues hold inbound calls until an agent is free; 100% of inbound calls pass through one."
 )
 """The description of the call queues' tag in `grown_spec` (with a `%`, which argparse expands)."""
+QUEUE_SUMMARY = "Get one call queue, 100% of its settings"
+"""The summary of `getCallQueue` in `grown_spec` (with a `%`, which argparse expands)."""
 GROWN_PATH = "/openapi/v2/user/detail"
 
 _USER_DETAIL = f"""  {GROWN_PATH}:
@@ -254,7 +256,7 @@ def grown_spec() -> dict[str, Any]:
     spec["paths"]["/openapi/v2/call-queue/{queueId}"] = {
         "get": _operation(
             "getCallQueue",
-            "Get one call queue",
+            QUEUE_SUMMARY,
             [_QUEUE_ID_PARAMETER],
             _envelope(queue_ref, _QUEUE),
         ),

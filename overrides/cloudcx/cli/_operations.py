@@ -96,6 +96,19 @@ def _check_bounds(parameter: Parameter, value: Any) -> None:
             raise argparse.ArgumentTypeError(f"must be at most {parameter.max_length} characters")
 
 
+def help_text(text: str) -> str:
+    """`text` (a spec's) as an argument's or a command's help, which argparse `%`-formats."""
+    return text.replace("%", "%%")
+
+
+def raw_text(text: str) -> str:
+    """`text` (a spec's) as a description or epilog, each `%` shown as written.
+
+    argparse `%`-formats those only when they hold `%(prog)`, so only then is `%` escaped.
+    """
+    return help_text(text) if "%(prog)" in text else text
+
+
 def _help(parameter: Parameter) -> str:
     """The flag's help: the spec's description, then its constraints and default."""
     notes: list[str] = []
@@ -113,8 +126,8 @@ def _help(parameter: Parameter) -> str:
         notes.append(f"default: {json.dumps(parameter.default)}")
     if parameter.required and not parameter.has_default:
         notes.append("required")
-    text = parameter.description.replace("%", "%%")
-    return f"{text} ({'; '.join(notes)})" if notes else text or "-"
+    text = parameter.description
+    return help_text(f"{text} ({'; '.join(notes)})" if notes else text or "-")
 
 
 def _add_flag(parser: argparse.ArgumentParser, parameter: Parameter) -> None:
@@ -216,9 +229,9 @@ def add_operation_commands(
         parser = commands.add_parser(
             name,
             parents=parents,
-            help=(operation.summary or operation.operation_id).rstrip("."),
-            description=_description(operation),
-            epilog=_epilog(operation, f"{resource} {name}"),
+            help=help_text((operation.summary or operation.operation_id).rstrip(".")),
+            description=raw_text(_description(operation)),
+            epilog=raw_text(_epilog(operation, f"{resource} {name}")),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.set_defaults(handler="operation", operation=operation)
@@ -231,8 +244,9 @@ def add_operation_commands(
             parser.add_argument(
                 "--columns",
                 type=column_list(operation.record_fields),
-                help="comma-separated columns to show, e.g. "
-                + ",".join(operation.record_fields[:2]),
+                help=help_text(
+                    "comma-separated columns to show, e.g. " + ",".join(operation.record_fields[:2])
+                ),
             )
         parser.add_argument(
             "--format", choices=FORMATS, default="table", help="output format (default: table)"

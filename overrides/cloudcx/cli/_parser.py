@@ -12,7 +12,7 @@ from cloudcx_openapi.operations import Operation
 from .._version import __version__
 from ..resources.users import MAX_PAGE_SIZE
 from ._completion import add_completion_parser
-from ._operations import add_operation_commands
+from ._operations import add_operation_commands, help_text, raw_text
 from ._output import COLUMNS, FORMATS, TABLE_COLUMNS, column_list
 from ._simulate import add_simulate_parser
 
@@ -180,9 +180,10 @@ def _group(subparsers: Subparsers, name: str, *, help: str, example: str) -> Sub
     sentence = help[0].upper() + help[1:]
     parser = subparsers.add_parser(
         name,
-        # argparse expands `%` in a command's help: a spec's text may hold one.
-        help=help.replace("%", "%%"),
-        description=textwrap.fill(sentence if sentence.endswith(".") else sentence + ".", width=90),
+        help=help_text(help),
+        description=raw_text(
+            textwrap.fill(sentence if sentence.endswith(".") else sentence + ".", width=90)
+        ),
         epilog=f"examples:\n  {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

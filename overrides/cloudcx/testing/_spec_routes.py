@@ -12,6 +12,7 @@ no-route`, which no documented (JSON envelope) response matches.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import math
@@ -25,6 +26,7 @@ from urllib.parse import unquote
 
 from cloudcx_openapi.operations import OPERATIONS, Operation, Parameter
 
+from .._exceptions import ConfigurationError
 from ._http import Request, Response, envelope
 
 __all__ = [
@@ -51,7 +53,10 @@ def load_operations(table: str | None = None) -> tuple[Operation, ...]:
     """The operations to serve: the installed table, or the generated `operations.py` at `table`.
 
     A table file is what `generator/regenerate.py --spec S --out D` writes to
-    `D/cloudcx_openapi/operations.py`: it needs only the standard library to load.
+    `D/cloudcx_openapi/operations.py`: it needs only the standard library to load. A table
+    written by an older generator, whose `Operation` or `Parameter` lacks a field the simulator
+    reads (the table's fields are only ever added), is refused with a `ConfigurationError`
+    naming the fields, rather than failing on the first request that reads one.
     """
     if table is None:
         return OPERATIONS
@@ -64,7 +69,29 @@ def load_operations(table: str | None = None) -> tuple[Operation, ...]:
     # Registered first: dataclasses look their module up while the file runs.
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    if not isinstance(getattr(module, "OPERATIONS", None), tuple) or not _field_names(
+        getattr(module, "Operation", None)
+    ):
+        raise ConfigurationError(f"{table} is not an operation table: no OPERATIONS of Operation")
+    missing = [
+        f"{installed.__name__}.{field.name}"
+        for installed in (Operation, Parameter)
+        for field in dataclasses.fields(installed)
+        if field.name not in _field_names(getattr(module, installed.__name__, None))
+    ]
+    if missing:
+        raise ConfigurationError(
+            f"the operation table {table} was written by an older generator: it lacks "
+            f"{', '.join(missing)}; regenerate it with this version's generator/regenerate.py"
+        )
     return cast("tuple[Operation, ...]", module.OPERATIONS)
+
+
+def _field_names(table_class: object) -> set[str]:
+    """The field names of a table's dataclass (none for anything else)."""
+    if not isinstance(table_class, type) or not dataclasses.is_dataclass(table_class):
+        return set()
+    return {field.name for field in dataclasses.fields(table_class)}
 
 
 @dataclass(frozen=True)

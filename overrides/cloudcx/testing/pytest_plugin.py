@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from collections.abc import Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -60,7 +61,11 @@ class _OpenAsyncClient:
     closed: bool = False
 
 
-_OPEN_ASYNC_CLIENT = pytest.StashKey[_OpenAsyncClient]()
+_OPEN_ASYNC_CLIENTS: weakref.WeakKeyDictionary[pytest.Item, _OpenAsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+"""The async client of each running test that asks for one (not `item.stash`, which pytest
+only has from 7.0: the plugin loads in every project that installs cloudcx, whatever its pytest)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -127,7 +132,7 @@ def cloudcx_async_client(
     from cloudcx import AsyncCloudCX
 
     opened = _OpenAsyncClient(_signed_in(AsyncCloudCX, cloudcx_simulator))
-    request.node.stash[_OPEN_ASYNC_CLIENT] = opened
+    _OPEN_ASYNC_CLIENTS[request.node] = opened
     yield opened.client
     if not opened.closed:
         # The test never ran (a later fixture failed, or it was skipped): the client opened no
@@ -153,20 +158,23 @@ def _closing_after(
     return run
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+# An old-style wrapper (`hookwrapper`), which every pytest knows: `wrapper=True` needs
+# pluggy 1.1, and an older one would fail the startup of any project that installs cloudcx.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, None]:
     """For a test given `cloudcx_async_client`: close it at the end of the test's coroutine.
 
     The test function is wrapped for the call only, before any plugin reads it, so that the
     close runs in whichever loop runs the test.
     """
-    opened = item.stash.get(_OPEN_ASYNC_CLIENT, None)
+    opened = _OPEN_ASYNC_CLIENTS.get(item)
     if opened is None or not isinstance(item, pytest.Function):
-        return (yield)
+        yield
+        return
     test = item.obj
     item.obj = _closing_after(test, opened)
     try:
-        return (yield)
+        yield  # the test runs here; its outcome is left to pytest
     finally:
         item.obj = test
 
@@ -176,9 +184,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
 @pytest.hookimpl
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run an `async def` test given `cloudcx_async_client` that no async plugin has run."""
-    if _OPEN_ASYNC_CLIENT not in pyfuncitem.stash or not inspect.iscoroutinefunction(
-        pyfuncitem.obj
-    ):
+    if pyfuncitem not in _OPEN_ASYNC_CLIENTS or not inspect.iscoroutinefunction(pyfuncitem.obj):
         return None
     import asyncio
 
