@@ -323,7 +323,7 @@ class _Attempts:
             timeouts = extensions[BASE_TIMEOUT_EXTENSION] = dict(extensions["timeout"])
         # The whole attempt (headers and body) ends within its longest timeout: the network
         # layer enforces it (`DeadlineBackend`).
-        budget, longest = self.owner.timeout_shape.of(timeouts)
+        budget, longest = self.owner._timeout_shape.of(timeouts)
         self.scope.begin_attempt(budget)
         remaining = self.scope.remaining()
         if remaining is None:
@@ -435,7 +435,7 @@ class _RetryBase(Generic[_Wrapped]):
         self._resendable_urls = frozenset(str(httpx.URL(url)) for url in resendable_urls)
         # The bounds of a request sent outside any public call (through a bare transport).
         self._limits = CallLimits(self.policy.deadline, self.policy.clock)
-        self.timeout_shape = _TimeoutShape()
+        self._timeout_shape = _TimeoutShape()
 
     def resendable(self, request: httpx.Request) -> bool:
         """Whether `request` is safe to send again after it may have reached the server."""
