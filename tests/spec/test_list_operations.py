@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.generator_modules import load_module_file
 from tests.support.grown_spec import list_operation_spec
+from tests.support.records import TEAM
 from tests.support.tools import ROOT
 
 operation_table = load_module_file("operation_table")
@@ -24,11 +25,6 @@ fast_path = load_module_file("fast_path")
 SpecError: type[Exception] = operation_table.SpecError
 SPEC: dict[str, Any] = operation_table.load_spec(ROOT / "spec" / "cloudcx.yaml")
 
-TEAM = {
-    "type": "object",
-    "required": ["id", "name"],
-    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-}
 TEAMS_REF = {"$ref": "#/components/schemas/Teams"}
 INLINE = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
 TEAMS = INLINE
