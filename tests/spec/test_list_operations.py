@@ -66,9 +66,9 @@ def test_other_operations_are_not_lists() -> None:
 def test_both_clients_methods_return_a_list_of_the_item_model() -> None:
     operations = operation_table.read_operations(_spec(TEAMS_REF))
     source: str = resource_classes.render_resources(operations)
-    assert source.count(") -> list[Team]:") == 2  # Teams.list and AsyncTeams.list
-    assert source.count(") -> RawResponse[list[Team]]:") == 2
-    assert source.count('"list[Team]",') == 2  # the casts
+    assert source.count(") -> builtins.list[Team]:") == 2  # Teams.list and AsyncTeams.list
+    assert source.count(") -> RawResponse[builtins.list[Team]]:") == 2
+    assert source.count('"builtins.list[Team]",') == 2  # the casts
     assert "    from .models import Team\n" in source
     assert "The envelope's `data`, a list of `Team`" in source
 

@@ -91,7 +91,7 @@ def test_an_always_null_data_is_nullable_and_returns_none() -> None:
     ("data", "returned"),
     [
         ({"oneOf": [TEAM_REF, NULL]}, "Team | None"),
-        ({"type": "array", "nullable": True, "items": TEAM_REF}, "list[Team] | None"),
+        ({"type": "array", "nullable": True, "items": TEAM_REF}, "builtins.list[Team] | None"),
     ],
     ids=["one", "list"],
 )
@@ -105,7 +105,7 @@ def test_both_clients_and_raw_parse_are_typed_with_none(data: Any, returned: str
 
 @pytest.mark.parametrize(
     ("data", "returned"),
-    [(TEAM_REF, "Team"), (TEAMS_REF, "list[Team]")],
+    [(TEAM_REF, "Team"), (TEAMS_REF, "builtins.list[Team]")],
     ids=["one", "list"],
 )
 def test_without_null_in_the_spec_the_types_have_no_none(data: Any, returned: str) -> None:
