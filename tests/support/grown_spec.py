@@ -1,7 +1,8 @@
 """Copies of the spec grown by new operations: the one place the growth tests build them.
 
 - `grown_spec`/`generate_grown`: call-queue operations of every shape (a list among them, its
-  `data` an inline array of agents; one with a secret path parameter), and the package
+  `data` an inline array of agents; a find whose `data` may be null; one with a secret path
+  parameter), and the package
   generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
   does); the simulator and CLI tests show that both serve and offer an operation the day it is
   added to the spec, with nothing under `overrides/` changed.
@@ -267,6 +268,14 @@ def grown_spec() -> dict[str, Any]:
             [_QUEUE_ID_PARAMETER],
             _envelope({"type": "null"}, None),
         ),
+    }
+    spec["paths"]["/openapi/v2/call-queue/find"] = {
+        "get": _operation(
+            "findCallQueue",
+            "Find a call queue by name, or null",
+            [{"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}],
+            _envelope({"oneOf": [queue_ref, {"type": "null"}]}, _QUEUE),
+        )
     }
     # A secret in the path: the spec marks it `format: password`, and no URL the client shows
     # (errors, reprs, logs) may carry it.
