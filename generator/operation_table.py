@@ -253,6 +253,11 @@ def _data_model(operation_id: str, data: Any, list_item: str | None) -> str | No
     return str(ClassName(name, prefix=_FIELD_PREFIX))
 
 
+def _data_nullable(spec: Mapping[str, Any], data: Any) -> bool:
+    """Whether the spec lets the envelope's `data` be null (either spelling, or always null)."""
+    return _is_null_schema(data) or _type_and_nullable(spec, _resolve(spec, data))[1]
+
+
 def _page_item_model(spec: Mapping[str, Any], data: Any) -> str | None:
     """The class name of a page's items when `data` is a page (`content` array, `totalPages`)."""
     name = _data_ref(data)
@@ -345,6 +350,11 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
             paged = all(("query", name) in wire for name in PAGE_PARAMETERS) and item_model is not None
             method = str(operation.get(METHOD_EXTENSION) or snake_case(operation_id))
             item_walker, page_walker = walker_names(method) if paged else (None, None)
+            data_nullable = _data_nullable(spec, data)
+            if paged and data_nullable:
+                raise SpecError(
+                    f"{operation_id}: a paged operation's data (a page) may not be null: its walkers need every page"
+                )
             operations.append(
                 OperationInfo(
                     operation_id=operation_id,
@@ -368,6 +378,7 @@ def read_operations(spec: Mapping[str, Any]) -> list[OperationInfo]:
                     resource_description=tag_descriptions.get(str(tags[0]), ""),
                     record_fields=_record_fields(spec, data, paged, list_item),
                     data_list=list_item is not None,
+                    data_nullable=data_nullable,
                 )
             )
     seen: set[tuple[str, str]] = set()
@@ -409,7 +420,8 @@ Shape (stable: fields may be added, none renamed or removed):
   field names of the records the operation returns, in the schema's order: a page's items for
   a paged operation, a list's items, else the envelope's `data`; empty when `data` is always
   null); `data_list` (the envelope's `data` is a JSON array, each item a `data_model`: the
-  method returns `list[<data_model>]`).
+  method returns `list[<data_model>]`); `data_nullable` (the spec lets the envelope's `data`
+  be null: the method returns `<data_model> | None`, or `list[<data_model>] | None`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -475,6 +487,7 @@ class Operation:
     resource_description: str
     record_fields: tuple[str, ...]
     data_list: bool
+    data_nullable: bool
 
 '''
 

@@ -111,6 +111,7 @@ def render_resources(operations: Sequence[OperationInfo]) -> str:
     return environment.get_template(TEMPLATE.name).render(
         resources=_resources(operations),
         models=models,
+        lists=any(operation.data_list for operation in operations),
         annotation=annotation,
         signature_default=signature_default,
         docstring_text=docstring_text,

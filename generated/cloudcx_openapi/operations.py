@@ -28,7 +28,8 @@ Shape (stable: fields may be added, none renamed or removed):
   field names of the records the operation returns, in the schema's order: a page's items for
   a paged operation, a list's items, else the envelope's `data`; empty when `data` is always
   null); `data_list` (the envelope's `data` is a JSON array, each item a `data_model`: the
-  method returns `list[<data_model>]`).
+  method returns `list[<data_model>]`); `data_nullable` (the spec lets the envelope's `data`
+  be null: the method returns `<data_model> | None`, or `list[<data_model>] | None`).
 * `Parameter`: `name` (on the wire), `python_name` (the keyword argument), `cli_name`
   (kebab-case), `location` ("path", "query" or "body"), `required`, `json_type` ("string",
   "integer", "number", "boolean", "array", "object" or "any"), `format`, `nullable`,
@@ -94,6 +95,7 @@ class Operation:
     resource_description: str
     record_fields: tuple[str, ...]
     data_list: bool
+    data_nullable: bool
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -199,6 +201,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "uniqueCode",
         ),
         data_list=False,
+        data_nullable=False,
     ),
 )
 """Every resource operation of the spec, in spec order."""

@@ -23,7 +23,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn, Protocol, Self, TypeVar, overload
+from typing import Any, Literal, NoReturn, Protocol, Self, TypeVar, overload
 from urllib.parse import quote, unquote
 
 import httpx
@@ -678,7 +678,17 @@ def decode_envelope(
     *,
     strict: bool = False,
     item_model: type[Decodable] | None = None,
+    nullable: Literal[False] = False,
 ) -> M: ...
+@overload
+def decode_envelope(
+    response: httpx.Response,
+    model: type[M] | None,
+    *,
+    strict: bool = False,
+    item_model: type[Decodable] | None = None,
+    nullable: bool,
+) -> M | None: ...
 @overload
 def decode_envelope(
     response: httpx.Response,
@@ -686,6 +696,7 @@ def decode_envelope(
     *,
     strict: bool = False,
     item_model: type[Decodable] | None = None,
+    nullable: bool = False,
 ) -> None: ...
 def decode_envelope(
     response: httpx.Response,
@@ -693,6 +704,7 @@ def decode_envelope(
     *,
     strict: bool = False,
     item_model: type[Decodable] | None = None,
+    nullable: bool = False,
 ) -> M | None:
     """Check a response's envelope and decode its `data` into `model` (None: data is null).
 
@@ -700,9 +712,10 @@ def decode_envelope(
     `InvalidResponseError` naming the field for a body that breaks the schema. By default the
     decoding is tolerant (a nullable field that is missing reads as null; extra fields are
     kept); `strict` requires every field the spec lists. `item_model` is a page's item model,
-    used only to name the failing item.
+    used only to name the failing item. `nullable`: the spec lets `data` be null, which then
+    decodes to None (in either mode); otherwise a null `data` is refused.
     """
-    decoded = _decoded(response, model, strict, item_model)
+    decoded = _decoded(response, model, strict, item_model, nullable)
     if isinstance(decoded, CloudCXError):
         raise decoded  # here, where no local holds the body (see `status_error`)
     return decoded
@@ -713,6 +726,7 @@ def _decoded(
     model: type[M] | None,
     strict: bool,
     item_model: type[Decodable] | None,
+    nullable: bool = False,
 ) -> M | CloudCXError | None:
     """The decoded `data`, or the typed error (returned: see `status_error`)."""
     if model is not None:
@@ -723,6 +737,8 @@ def _decoded(
     if isinstance(body, CloudCXError):
         return body
     data = body.get("data")
+    if nullable and _null_data(body, strict):
+        return None
     noun = "page" if item_model is not None else "data"
     if model is None:
         if strict and data is not None:
@@ -753,6 +769,11 @@ def _decoded(
     return decoded
 
 
+def _null_data(body: Mapping[str, Any], strict: bool) -> bool:
+    """Whether a nullable `data` is null: given as null, or (tolerant only) left out."""
+    return body.get("data") is None and ("data" in body or not strict)
+
+
 def _fast_decoded_list(response: httpx.Response, item_model: type[M]) -> list[M] | None:
     """The list decoded in C by the generated fast path, or None: decode the usual way."""
     if _fast_list_decoders is None:
@@ -762,23 +783,36 @@ def _fast_decoded_list(response: httpx.Response, item_model: type[M]) -> list[M]
     return decoded
 
 
+@overload
 def decode_list_envelope(
-    response: httpx.Response, item_model: type[M], *, strict: bool = False
-) -> list[M]:
+    response: httpx.Response,
+    item_model: type[M],
+    *,
+    strict: bool = False,
+    nullable: Literal[False] = False,
+) -> list[M]: ...
+@overload
+def decode_list_envelope(
+    response: httpx.Response, item_model: type[M], *, strict: bool = False, nullable: bool
+) -> list[M] | None: ...
+def decode_list_envelope(
+    response: httpx.Response, item_model: type[M], *, strict: bool = False, nullable: bool = False
+) -> list[M] | None:
     """Check a response's envelope and decode its `data`, a list, item by item into `item_model`.
 
     Raises the typed error for an error status or an error envelope, and
     `InvalidResponseError` for a `data` that is not a list of objects of the item's schema.
+    `nullable`: the spec lets `data` be null, which then decodes to None (in either mode).
     """
-    decoded = _decoded_list(response, item_model, strict)
+    decoded = _decoded_list(response, item_model, strict, nullable)
     if isinstance(decoded, CloudCXError):
         raise decoded  # here, where no local holds the body (see `_response.status_error`)
     return decoded
 
 
 def _decoded_list(
-    response: httpx.Response, item_model: type[M], strict: bool
-) -> list[M] | CloudCXError:
+    response: httpx.Response, item_model: type[M], strict: bool, nullable: bool
+) -> list[M] | CloudCXError | None:
     """The decoded items, or the typed error (returned: see `_response.status_error`)."""
     fast = _fast_decoded_list(response, item_model)
     if fast is not None:
@@ -787,6 +821,8 @@ def _decoded_list(
     if isinstance(body, CloudCXError):
         return body
     data: Any = body.get("data")
+    if nullable and _null_data(body, strict):
+        return None
     if not isinstance(data, list):
         return invalid_response(response, f"{_BROKEN}: data is not a list")
     items: list[M] = []

@@ -17,18 +17,9 @@ import pytest
 
 from cloudcx import APIError, InvalidResponseError, NotFoundError, User
 from cloudcx._response import decode_list_envelope
+from tests.support.records import ADA
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/openapi/v2/user/all")
-ADA = {
-    "id": "75d86d40-f7d9-4025-8a1c-8a868f918289",
-    "loginCode": "ada",
-    "roles": ["Admin"],
-    "firstName": "Ada",
-    "lastName": "Lovelace",
-    "email": None,
-    "phoneNumber": None,
-    "uniqueCode": None,
-}
 
 
 def _response(data: Any, *, status: int = 200, code: str = "0000") -> httpx.Response:

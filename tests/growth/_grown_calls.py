@@ -102,6 +102,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.answer(200, error("4031", "not in your tenant"))
             else:
                 self.answer(200, envelope(TEAM_ANSWERS[site]))
+        elif self.command == "GET" and url.path == "/openapi/v2/team/find":
+            # Nullable data: a team, or null when none has the name.
+            found = [team for team in TEAMS if team["name"] == query["name"]]
+            self.answer(200, envelope(found[0] if found else None))
+        elif self.command == "GET" and url.path == "/openapi/v2/team/archived":
+            # Nullable list data: null for "none", else the teams (a broken item for "broken").
+            answers = {"none": None, "empty": [], "broken": [7]}
+            self.answer(200, envelope(answers.get(query["name"], TEAMS)))
         elif self.command == "GET" and url.path == "/openapi/v2/call-queue/page":
             index, size = int(query["pageIndex"]), int(query["pageSize"])
             content = QUEUES[(index - 1) * size : index * size]
@@ -249,6 +257,30 @@ def check_team_lists(cloudcx: Any, base_url: str) -> None:
         assert len(strict.teams.list()) == 2
         with pytest.raises(InvalidResponseError, match=re.escape("data[0].lead is missing")):
             strict.teams.list(site="leadless")
+    check_nullable_teams(cloudcx, base_url)
+
+
+def check_nullable_teams(cloudcx: Any, base_url: str) -> None:
+    """`cx.teams.find()` and `cx.teams.list_archived()`, whose `data` the spec lets be null.
+
+    A null `data` is None, tolerant or strict, through the method and `with_raw_response`; a
+    `data` that is there is decoded and checked as usual. (`cx.teams.list()`, whose `data` may
+    not be null, refuses it: `check_team_lists`.)
+    """
+    from cloudcx import InvalidResponseError
+
+    for strict in (False, True):
+        with cloudcx.CloudCX(base_url=base_url, api_key=API_KEY, strict=strict) as cx:
+            assert cx.teams.find(name="Nobody") is None
+            assert cx.teams.with_raw_response.find(name="Nobody").parse() is None
+            assert (cx.teams.find(name="Care").id, cx.teams.find(name="Care").lead) == (2, None)
+            assert cx.teams.list_archived(name="none") is None
+            assert cx.teams.with_raw_response.list_archived(name="none").parse() is None
+            assert cx.teams.list_archived(name="empty") == []
+            archived = cx.teams.list_archived(name="all")
+            assert [team.name for team in archived] == ["Sales", "Care"]
+            with pytest.raises(InvalidResponseError, match=re.escape("data[0] is not an object")):
+                cx.teams.list_archived(name="broken")
 
 
 async def check_async(cloudcx: Any, base_url: str) -> None:
@@ -291,6 +323,18 @@ async def check_async(cloudcx: Any, base_url: str) -> None:
         raw_teams = await cx.teams.with_raw_response.list(site="number-item")
         with pytest.raises(InvalidResponseError, match=re.escape("data[1] is not an object")):
             raw_teams.parse()
+        # `data` may be null where the spec says so, and only there.
+        with pytest.raises(InvalidResponseError, match="data is not a list"):
+            await cx.teams.list(site="null")
+        assert await cx.teams.find(name="Nobody") is None
+        assert (await cx.teams.find(name="Sales")).lead == "Ada"
+        assert await cx.teams.list_archived(name="none") is None
+        raw_archived = await cx.teams.with_raw_response.list_archived(name="none")
+        assert raw_archived.parse() is None
+        assert len(await cx.teams.list_archived(name="all")) == 2
+    async with cloudcx.AsyncCloudCX(base_url=base_url, api_key=API_KEY, strict=True) as strict:
+        assert await strict.teams.find(name="Nobody") is None
+        assert await strict.teams.list_archived(name="none") is None
 
 
 def main() -> int:

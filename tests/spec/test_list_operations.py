@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.generator_modules import load_module_file
 from tests.support.grown_spec import list_operation_spec
+from tests.support.records import TEAM
 from tests.support.tools import ROOT
 
 operation_table = load_module_file("operation_table")
@@ -24,11 +25,6 @@ fast_path = load_module_file("fast_path")
 SpecError: type[Exception] = operation_table.SpecError
 SPEC: dict[str, Any] = operation_table.load_spec(ROOT / "spec" / "cloudcx.yaml")
 
-TEAM = {
-    "type": "object",
-    "required": ["id", "name"],
-    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-}
 TEAMS_REF = {"$ref": "#/components/schemas/Teams"}
 INLINE = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
 TEAMS = INLINE
@@ -70,9 +66,9 @@ def test_other_operations_are_not_lists() -> None:
 def test_both_clients_methods_return_a_list_of_the_item_model() -> None:
     operations = operation_table.read_operations(_spec(TEAMS_REF))
     source: str = resource_classes.render_resources(operations)
-    assert source.count(") -> list[Team]:") == 2  # Teams.list and AsyncTeams.list
-    assert source.count(") -> RawResponse[list[Team]]:") == 2
-    assert source.count('"list[Team]",') == 2  # the casts
+    assert source.count(") -> builtins.list[Team]:") == 2  # Teams.list and AsyncTeams.list
+    assert source.count(") -> RawResponse[builtins.list[Team]]:") == 2
+    assert source.count('"builtins.list[Team]",') == 2  # the casts
     assert "    from .models import Team\n" in source
     assert "The envelope's `data`, a list of `Team`" in source
 

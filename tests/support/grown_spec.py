@@ -1,13 +1,15 @@
 """Copies of the spec grown by new operations: the one place the growth tests build them.
 
 - `grown_spec`/`generate_grown`: call-queue operations of every shape (a list among them, its
-  `data` an inline array of agents; one with a secret path parameter), and the package
+  `data` an inline array of agents; a find whose `data` may be null; one with a secret path
+  parameter), and the package
   generated from them (with `generator/regenerate.py --spec S --out D`, as `make generate`
   does); the simulator and CLI tests show that both serve and offer an operation the day it is
   added to the spec, with nothing under `overrides/` changed.
 - `grow_project_spec`: the operations the whole-project growth test adds to the spec of a
   copy of the project (a get by ID, a paged list, a create, a delete whose data is null, a
-  list of teams whose data is a `$ref` to an array schema).
+  list of teams whose data is a `$ref` to an array schema, and a find of one team and a list
+  of teams whose data the spec lets be null).
 - `run_grown`: runs a script in a subprocess that imports the grown packages first.
 - `write_grown_spec`: the spec with one `getUser` operation at `GROWN_PATH`, for the
   artefacts built from the spec (the docs' code samples, the Postman collection);
@@ -267,6 +269,14 @@ def grown_spec() -> dict[str, Any]:
             _envelope({"type": "null"}, None),
         ),
     }
+    spec["paths"]["/openapi/v2/call-queue/find"] = {
+        "get": _operation(
+            "findCallQueue",
+            "Find a call queue by name, or null",
+            [{"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}],
+            _envelope({"oneOf": [queue_ref, {"type": "null"}]}, _QUEUE),
+        )
+    }
     # A secret in the path: the spec marks it `format: password`, and no URL the client shows
     # (errors, reprs, logs) may carry it.
     spec["paths"]["/openapi/v2/call-queue/{queueId}/recording/{accessCode}"] = {
@@ -414,7 +424,7 @@ def _page_parameters() -> list[dict[str, Any]]:
 
 
 def grow_project_spec(spec: dict[str, Any]) -> None:
-    """Add the four operations, and the schemas they need, to `spec`."""
+    """Add the operations, and the schemas they need, to `spec`."""
     schemas = spec["components"]["schemas"]
     schemas["CallQueue"] = {
         "type": "object",
@@ -449,6 +459,11 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
     }
     schemas["Teams"] = {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
     schemas["TeamsEnvelope"] = _enveloped({"$ref": "#/components/schemas/Teams"})
+    team_ref = {"$ref": "#/components/schemas/Team"}
+    schemas["MaybeTeamEnvelope"] = _enveloped({"oneOf": [team_ref, {"type": "null"}]})
+    schemas["MaybeTeamsEnvelope"] = _enveloped(
+        {"type": "array", "nullable": True, "items": team_ref}
+    )
     paths = spec["paths"]
     paths["/openapi/v2/user/{id}"] = {
         "get": {
@@ -518,6 +533,29 @@ def grow_project_spec(spec: dict[str, Any]) -> None:
                 {"name": "site", "in": "query", "schema": {"type": "string", "maxLength": 20}}
             ],
             "responses": _answers("TeamsEnvelope", "Every team, in one list."),
+        }
+    }
+    name = {"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}
+    paths["/openapi/v2/team/find"] = {
+        "get": {
+            "operationId": "findTeam",
+            "x-cloudcx-method": "find",
+            "tags": ["teams"],
+            "summary": "Find a team by name",
+            "security": _SECURITY,
+            "parameters": [name],
+            "responses": _answers("MaybeTeamEnvelope", "The team, or null when none has the name."),
+        }
+    }
+    paths["/openapi/v2/team/archived"] = {
+        "get": {
+            "operationId": "listArchivedTeams",
+            "x-cloudcx-method": "list_archived",
+            "tags": ["teams"],
+            "summary": "List the archived teams",
+            "security": _SECURITY,
+            "parameters": [name],
+            "responses": _answers("MaybeTeamsEnvelope", "The teams, or null before any archive."),
         }
     }
     paths["/openapi/v2/call-queue/{queueId}"] = {

@@ -378,9 +378,12 @@ class _Runner(Generic[HttpT]):
         return self._http.build_request(**kwargs)
 
     def _decode(self, plan: _Plan, response: httpx.Response) -> Any:
+        nullable = plan.operation.data_nullable
         if plan.operation.data_list and plan.model is not None:
-            return decode_list_envelope(response, plan.model, strict=self.strict)
-        return decode_envelope(response, plan.model, strict=self.strict, item_model=plan.item_model)
+            return decode_list_envelope(response, plan.model, strict=self.strict, nullable=nullable)
+        return decode_envelope(
+            response, plan.model, strict=self.strict, item_model=plan.item_model, nullable=nullable
+        )
 
     def _raw(self, plan: _Plan, response: httpx.Response) -> RawResponse[Any]:
         return RawResponse(response, lambda: self._decode(plan, response))
