@@ -650,6 +650,21 @@ def _reason(where: str, exc: Exception) -> str:
     return f"{where}: {exc}"
 
 
+def _broken_item(
+    items: list[Any], item_model: type[Decodable], strict: bool, where: str
+) -> str | None:
+    """Where the first item of `items` (at `where`) breaks `item_model`'s schema, if one does."""
+    for index, item in enumerate(items):
+        at = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            return f"{at} is not an object"
+        try:
+            item_model.from_dict(item, strict)
+        except _DECODE_ERRORS as exc:
+            return _reason(at, exc)
+    return None
+
+
 def _shape_error(
     data: dict[str, Any], exc: Exception, item_model: type[Decodable] | None, strict: bool
 ) -> str:
@@ -660,14 +675,9 @@ def _shape_error(
     """
     content = data.get("content")
     if item_model is not None and isinstance(content, list):
-        for index, item in enumerate(content):
-            where = f"data.content[{index}]"
-            if not isinstance(item, dict):
-                return f"{where} is not an object"
-            try:
-                item_model.from_dict(item, strict)
-            except _DECODE_ERRORS as item_exc:
-                return _reason(where, item_exc)
+        broken = _broken_item(content, item_model, strict, "data.content")
+        if broken is not None:
+            return broken
     return _reason("data", exc)
 
 
@@ -825,20 +835,14 @@ def _decoded_list(
         return None
     if not isinstance(data, list):
         return invalid_response(response, f"{_BROKEN}: data is not a list")
-    items: list[M] = []
-    for index, item in enumerate(data):
-        where = f"data[{index}]"
-        if not isinstance(item, dict):
-            return invalid_response(response, f"{_BROKEN}: {where} is not an object")
-        problem: str | None = None
+    if all(isinstance(item, dict) for item in data):
         try:
-            items.append(item_model.from_dict(item, strict))
-        except _DECODE_ERRORS as exc:
-            problem = server_text(response, _reason(where, exc))
-        if problem is not None:
-            # Returned outside the `except`: the decoder's error may quote a value of the body.
-            return invalid_response(response, f"{_BROKEN}: {problem}")
-    return items
+            return [item_model.from_dict(item, strict) for item in data]
+        except _DECODE_ERRORS:
+            pass  # named below, outside the `except`: the decoder's error may quote the body
+    # As for a page (`_shape_error`): finding the broken item again costs nothing on success.
+    broken = _broken_item(data, item_model, strict, "data") or "data breaks the item's schema"
+    return invalid_response(response, f"{_BROKEN}: {server_text(response, broken)}")
 
 
 def _scrub_request(request: httpx.Request | None) -> None:
